@@ -1,0 +1,173 @@
+"""The roster: named agents, their shifts, shrinkage blocks and ramp.
+
+Pure functions of the config and the calendar; no SimPy. Each agent gets a
+list of spells (one per worked shift; contiguous shifts merge, so a 24x7
+rota is one spell) and, inside each, unavailable blocks (breaks, lunch,
+meetings, training, coaching, supervised ramp time). Out-of-shift shrinkage
+(absence, vacation) replaces a whole shift with an absent spell. Each agent's
+day draws from its own stream keyed by (agent, day), so one agent's absences
+never move another's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from simulator.calendar import Calendar, parse_time_range
+from simulator.config import CHANNELS, TIERS, WEEKDAYS, ActivityConfig, AgentGroup, ScenarioConfig
+from simulator.recorder import AgentState
+from simulator.streams import StreamRegistry
+
+ACTIVITY_STATE = {
+    "break": AgentState.BREAK, "lunch": AgentState.LUNCH, "meeting": AgentState.MEETING,
+    "training": AgentState.TRAINING, "coaching": AgentState.COACHING,
+}
+
+
+@dataclass(frozen=True)
+class Block:
+    start: float
+    end: float
+    state: AgentState
+
+
+@dataclass(frozen=True)
+class Spell:
+    """A stretch of paid time: worked (AVAILABLE) or ABSENT / VACATION."""
+
+    start: float
+    end: float
+    state: AgentState
+    blocks: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True)
+class RosterAgent:
+    id: int
+    name: str
+    group: str
+    tier: str
+    skills: tuple[str, ...]
+    hourly_cost: float
+    spells: tuple[Spell, ...]
+
+    @property
+    def tier_index(self) -> int:
+        return TIERS.index(self.tier)
+
+
+def build_roster(config: ScenarioConfig, calendar: Calendar,
+                 registry: StreamRegistry) -> tuple[RosterAgent, ...]:
+    agents: list[RosterAgent] = []
+    for group in config.agents:
+        skills = tuple(c for c in CHANNELS if c in group.skills and c in config.channels)
+        if group.tier != "L1" and not skills:
+            skills = config.channel_names()
+        cost = config.tiers[group.tier].hourly_cost
+        for member in range(group.count):
+            agent_id = len(agents)
+            spells = _agent_spells(config, calendar, registry, group, member, agent_id)
+            agents.append(RosterAgent(agent_id, f"{group.name}-{member + 1:03d}", group.name,
+                                      group.tier, skills, cost, spells))
+    return tuple(agents)
+
+
+def local_seconds(calendar: Calendar, day: dt.date, clock: dt.time, is_end: bool = False) -> float:
+    """Sim seconds of a local wall-clock time on ``day`` (an end at 00:00 means 24:00)."""
+    zone = calendar.to_datetime(0.0).tzinfo
+    if is_end and clock == dt.time(0, 0):
+        day = day + dt.timedelta(days=1)
+    origin = calendar.to_datetime(0.0).timestamp()
+    return dt.datetime.combine(day, clock, tzinfo=zone).timestamp() - origin
+
+
+def _shift_ranges(calendar: Calendar, group: AgentGroup, member: int, day_index: int,
+                  day: dt.date) -> list[tuple[float, float]]:
+    week = (day - calendar.start_date).days // 7
+    pattern = group.shifts[(week + member) % len(group.shifts)]
+    ranges = []
+    for text in pattern.get(WEEKDAYS[day.weekday()], []):
+        start, end = parse_time_range(text)
+        ranges.append((local_seconds(calendar, day, start),
+                       local_seconds(calendar, day, end, is_end=True)))
+    return ranges
+
+
+def _agent_spells(config, calendar, registry, group, member, agent_id) -> tuple[Spell, ...]:
+    spells: list[Spell] = []
+    shrink = config.shrinkage
+    for day_index, day in enumerate(calendar.day_dates):
+        ranges = _shift_ranges(calendar, group, member, day_index, day)
+        if not ranges:
+            continue
+        rng = registry.generator("agent_day", agent_id, day_index)
+        draw = rng.random(2)
+        state = AgentState.AVAILABLE
+        if draw[0] < shrink.vacation_rate:
+            state = AgentState.VACATION
+        elif draw[1] < shrink.absence_rate:
+            state = AgentState.ABSENT
+        for start, end in ranges:
+            blocks = () if state != AgentState.AVAILABLE else _blocks(
+                config, calendar, group, start, end, day, rng)
+            spells.append(Spell(start, end, state, blocks))
+    return tuple(_merge_contiguous(spells))
+
+
+def _merge_contiguous(spells: list[Spell]) -> list[Spell]:
+    merged: list[Spell] = []
+    for spell in spells:
+        last = merged[-1] if merged else None
+        if last and last.end == spell.start and last.state == spell.state:
+            merged[-1] = Spell(last.start, spell.end, last.state, last.blocks + spell.blocks)
+        else:
+            merged.append(spell)
+    return merged
+
+
+def ramp_share(config: ScenarioConfig, group: AgentGroup, calendar: Calendar, day: dt.date) -> float:
+    """Share of a full agent's output on ``day`` (new-hire ramp by week of tenure)."""
+    if group.tenure_weeks is None:
+        return 1.0
+    week = group.tenure_weeks + max(0, (day - calendar.start_date).days) // 7
+    ramp = config.ramp_share_by_week
+    return ramp[week] if week < len(ramp) else 1.0
+
+
+def _blocks(config, calendar, group, start, end, day, rng) -> tuple[Block, ...]:
+    length = end - start
+    blocks: list[Block] = []
+    share = ramp_share(config, group, calendar, day)
+    if share < 1.0:  # supervised training first, then productive time
+        blocks.append(Block(start, start + (1.0 - share) * length, AgentState.SUPERVISED))
+    if length >= config.shrinkage.minimum_shift_hours_for_blocks * 3600.0:
+        for activity in config.shrinkage.in_shift:
+            block = _place(activity, start, end, rng)
+            if block is not None:
+                blocks.append(block)
+    return tuple(_without_overlap(sorted(blocks, key=lambda b: b.start), end))
+
+
+def _place(activity: ActivityConfig, start: float, end: float, rng) -> Block | None:
+    draw = rng.random(3)  # always three draws, so later activities keep their numbers
+    if draw[0] >= activity.probability_per_shift:
+        return None
+    duration = activity.minutes * 60.0
+    if activity.at_shift_fraction is not None:
+        at = start + activity.at_shift_fraction * (end - start) - duration / 2.0
+        at += (2.0 * draw[1] - 1.0) * activity.jitter_minutes * 60.0
+    else:
+        at = start + draw[2] * max(0.0, end - start - duration)
+    at = min(max(at, start), end - duration)
+    return Block(at, at + duration, ACTIVITY_STATE[activity.activity]) if at >= start else None
+
+
+def _without_overlap(blocks: list[Block], end: float) -> list[Block]:
+    placed: list[Block] = []
+    for block in blocks:
+        start = max(block.start, placed[-1].end if placed else block.start)
+        stop = min(end, start + (block.end - block.start))
+        if stop > start:
+            placed.append(Block(start, stop, block.state))
+    return placed

@@ -1,0 +1,509 @@
+"""Scenario configuration: pydantic v2 models of a support operation.
+
+A scenario is a YAML file validated into a frozen :class:`ScenarioConfig`.
+Models forbid unknown keys and carry units in field names (``mean_seconds``).
+``extends: other.yaml`` deep-merges the file over its parent (mappings merge
+key by key, lists and scalars replace); ``--set dotted.path=value`` overrides
+are applied last. Every problem becomes one :class:`ConfigError` line naming
+the field path, the rule and the value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+ChannelName = Literal["phone", "chat", "email", "web", "social"]
+SYNCHRONOUS_CHANNELS: tuple[str, ...] = ("phone", "chat")
+CHANNELS: tuple[str, ...] = ("phone", "chat", "email", "web", "social")
+TierName = Literal["L1", "L2", "L3"]
+TIERS: tuple[str, ...] = ("L1", "L2", "L3")
+Priority = Literal["P1", "P2", "P3", "P4", "P5"]
+PRIORITIES: tuple[str, ...] = ("P1", "P2", "P3", "P4", "P5")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ServiceLevelBasis = Literal["offered", "answered", "abandon_met", "exclude_short"]
+Activity = Literal["break", "lunch", "meeting", "training", "coaching"]
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+PositiveSeconds = Annotated[float, Field(gt=0.0)]
+TimeRangeText = Annotated[str, Field(pattern=r"^\d\d:\d\d-\d\d:\d\d$")]
+
+
+class ConfigError(ValueError):
+    """A scenario is invalid; the message is one line: path, rule, value."""
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _check_mix(mix: dict[str, float], what: str) -> dict[str, float]:
+    total = sum(mix.values())
+    if mix and abs(total - 1.0) > 1e-6:
+        raise ValueError(f"{what} shares must sum to 1, got {total:g}")
+    return mix
+
+
+def _check_ranges(ranges: list[str]) -> list[str]:
+    for text in ranges:
+        start, end = text.split("-")
+        if not ("00:00" <= start < "24:00" and start < end <= "24:00"):
+            raise ValueError(f"time range must lie within the day with start < end, got '{text}'")
+        if int(start[3:]) >= 60 or int(end[3:]) >= 60:
+            raise ValueError(f"minutes must be below 60, got '{text}'")
+    return ranges
+
+
+WeeklyHoursText = dict[Weekday, list[TimeRangeText]]
+
+
+class Duration(Model):
+    """A random duration from its mean and coefficient of variation."""
+
+    mean_seconds: PositiveSeconds
+    cv: Annotated[float, Field(ge=0.0)] = 1.0
+    distribution: Literal["exponential", "lognormal", "fixed"] = "lognormal"
+
+    @model_validator(mode="after")
+    def _exponential_has_cv_one(self) -> Duration:
+        if self.distribution == "exponential" and self.cv != 1.0:
+            raise ValueError(f"cv: an exponential duration has cv 1, got {self.cv:g}")
+        return self
+
+
+class CalendarConfig(Model):
+    start_date: dt.date
+    timezone: str = "UTC"
+    days: Annotated[int, Field(ge=1, le=3660)] = 28
+    warmup_days: Annotated[int, Field(ge=0, le=366)] = 7
+    interval_minutes: Annotated[int, Field(ge=1, le=60)] = 15
+    business_hours: WeeklyHoursText = Field(
+        default_factory=lambda: {d: ["09:00-17:00"] for d in WEEKDAYS[:5]}
+    )
+    holidays: list[dt.date] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"must be an IANA time zone such as Europe/Berlin, got '{value}'")
+        return value
+
+    @field_validator("interval_minutes")
+    @classmethod
+    def _divides_day(cls, value: int) -> int:
+        if 1440 % value:
+            raise ValueError(f"must divide 1440 (minutes in a day), got {value}")
+        return value
+
+    @field_validator("business_hours")
+    @classmethod
+    def _valid_hours(cls, value: WeeklyHoursText) -> WeeklyHoursText:
+        for ranges in value.values():
+            _check_ranges(ranges)
+        return value
+
+
+class HandleTime(Model):
+    """Work content of one L1 contact; phone: talk + hold + wrap-up."""
+
+    work: Duration
+    hold: Duration | None = None
+    wrap: Duration | None = None
+
+    @property
+    def mean_seconds(self) -> float:
+        parts = (self.work, self.hold, self.wrap)
+        return sum(p.mean_seconds for p in parts if p is not None)
+
+
+class RedialConfig(Model):
+    probability: Share = 0.0
+    delay: Duration = Duration(mean_seconds=600.0, cv=1.0, distribution="exponential")
+    max_attempts: Annotated[int, Field(ge=0, le=5)] = 2
+
+
+class ChannelConfig(Model):
+    """Demand, opening hours and work content of one channel."""
+
+    volume_per_day: Annotated[float, Field(ge=0.0)]
+    day_of_week_factors: dict[Weekday, Annotated[float, Field(ge=0.0)]] = Field(default_factory=dict)
+    intraday_hourly_weights: list[Annotated[float, Field(ge=0.0)]] = Field(
+        default_factory=lambda: [1.0] * 24
+    )
+    open_hours: Literal["always", "business"] | WeeklyHoursText = "always"
+    overdispersion_cv: Annotated[float, Field(ge=0.0)] = 0.0
+    growth_per_year: Annotated[float, Field(gt=-1.0)] = 0.0
+    handle: HandleTime
+    patience: Duration | None = None
+    redial: RedialConfig = RedialConfig()
+    concurrency: Annotated[int, Field(ge=1, le=10)] = 1
+    slowdown: list[Annotated[float, Field(ge=1.0)]] = Field(default_factory=lambda: [1.0])
+    answer_within_seconds: PositiveSeconds = 20.0
+
+    @field_validator("intraday_hourly_weights")
+    @classmethod
+    def _day_of_weights(cls, value: list[float]) -> list[float]:
+        if len(value) != 24 or sum(value) <= 0:
+            raise ValueError(f"needs 24 non-negative weights with a positive sum, got {len(value)}")
+        return value
+
+    @field_validator("open_hours")
+    @classmethod
+    def _valid_open_hours(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            for ranges in value.values():
+                _check_ranges(ranges)
+        return value
+
+    @model_validator(mode="after")
+    def _slowdown_per_slot(self) -> ChannelConfig:
+        if len(self.slowdown) != self.concurrency:
+            raise ValueError(
+                f"slowdown: needs one factor per concurrent slot ({self.concurrency}),"
+                f" got {len(self.slowdown)}"
+            )
+        return self
+
+
+class CategoryConfig(Model):
+    share: Share
+    deflection_share: Share = 0.0
+    escalate_to_l2: Share = 0.0
+    escalate_to_l3: Share = 0.0  # of those that reached L2
+
+
+class CustomerConfig(Model):
+    pool_size: Annotated[int, Field(ge=1)] = 5000
+    propensity_cv: Annotated[float, Field(ge=0.0)] = 1.5
+    tiers: dict[str, Share] = Field(default_factory=lambda: {"standard": 1.0})
+
+    @field_validator("tiers")
+    @classmethod
+    def _tiers_sum(cls, value: dict[str, float]) -> dict[str, float]:
+        return _check_mix(value, "customer tier")
+
+
+class TierConfig(Model):
+    hourly_cost: Annotated[float, Field(ge=0.0)] = 30.0
+    work: Duration | None = None  # escalated work item; L1 uses the channel's handle time
+
+
+class SlaTarget(Model):
+    first_response_minutes: PositiveSeconds
+    next_reply_minutes: PositiveSeconds | None = None
+    resolution_minutes: PositiveSeconds
+    business_hours: bool = False
+
+
+class LifecycleConfig(Model):
+    pending_probability: Share = 0.0
+    pending_delay: Duration = Duration(mean_seconds=14400.0)
+    follow_up_work_fraction: Annotated[float, Field(gt=0.0, le=2.0)] = 0.4
+    hold_probability: Share = 0.0
+    hold_delay: Duration = Duration(mean_seconds=86400.0)
+    truly_resolved_probability: Share = 1.0
+    repeat_delay: Duration = Duration(mean_seconds=172800.0)
+    reopen_probability: Share = 0.0
+    reopen_delay: Duration = Duration(mean_seconds=86400.0)
+    max_reopens: Annotated[int, Field(ge=0, le=5)] = 2
+    close_after_solved_seconds: PositiveSeconds = 4 * 86400.0
+    fcr_window_days: Annotated[int, Field(ge=1)] = 7
+    max_follow_up_generations: Annotated[int, Field(ge=0, le=5)] = 2
+
+
+class ActivityConfig(Model):
+    """An in-shift unavailable block; placed at ``at_shift_fraction`` or at random."""
+
+    activity: Activity
+    minutes: PositiveSeconds
+    probability_per_shift: Share = 1.0
+    at_shift_fraction: Share | None = None
+    jitter_minutes: Annotated[float, Field(ge=0.0)] = 0.0
+
+
+class ShrinkageConfig(Model):
+    in_shift: list[ActivityConfig] = Field(default_factory=list)
+    absence_rate: Share = 0.0
+    vacation_rate: Share = 0.0
+    minimum_shift_hours_for_blocks: Annotated[float, Field(ge=0.0)] = 4.0
+
+
+class AgentGroup(Model):
+    """``count`` agents with one tier, skills and weekly shift pattern(s)."""
+
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_]+$")]
+    tier: TierName
+    count: Annotated[int, Field(ge=0)]
+    skills: list[ChannelName]
+    shifts: list[WeeklyHoursText] = Field(min_length=1)
+    tenure_weeks: Annotated[int, Field(ge=0)] | None = None
+
+    @field_validator("shifts")
+    @classmethod
+    def _valid_shifts(cls, value: list[WeeklyHoursText]) -> list[WeeklyHoursText]:
+        for week in value:
+            for ranges in week.values():
+                _check_ranges(ranges)
+        return value
+
+
+class CsatConfig(Model):
+    survey_rate: Share = 0.3
+    response_rate: Share = 0.35
+    base_score: Annotated[float, Field(ge=1.0, le=5.0)] = 4.5
+    channel_offset: dict[ChannelName, float] = Field(default_factory=dict)
+    per_wait_minute: Annotated[float, Field(ge=0.0)] = 0.02
+    past_24h_resolution: Annotated[float, Field(ge=0.0)] = 0.6
+    per_escalation: Annotated[float, Field(ge=0.0)] = 0.3
+    per_reopen: Annotated[float, Field(ge=0.0)] = 0.7
+    noise_sd: Annotated[float, Field(ge=0.0)] = 0.8
+
+
+class ServiceTargets(Model):
+    service_level: dict[ChannelName, Share] = Field(
+        default_factory=lambda: {"phone": 0.8, "chat": 0.8}
+    )
+    max_abandonment: Share = 0.05
+    first_response_compliance: Share = 0.95
+    resolution_compliance: Share = 0.90
+    max_severe_breaches: Annotated[int, Field(ge=0)] = 0
+
+
+class RoutingConfig(Model):
+    synchronous_first: bool = True
+
+
+class SeasonalityConfig(Model):
+    """Multipliers on the base volume by calendar position."""
+
+    monthly_factors: dict[Annotated[int, Field(ge=1, le=12)], Annotated[float, Field(ge=0.0)]] = Field(
+        default_factory=dict
+    )
+    month_end_days: Annotated[int, Field(ge=0, le=10)] = 0
+    month_end_factor: Annotated[float, Field(ge=0.0)] = 1.0
+    holiday_factor: Annotated[float, Field(ge=0.0)] = 1.0
+
+
+class DemandEvent(Model):
+    """Extra volume superposed on the baseline (an outage, a release, a surge).
+
+    ``extra_volume_factor`` 3.0 adds 300% of the baseline intensity over the
+    window; the extra contacts come from their own random stream, so every
+    baseline customer is kept.
+    """
+
+    name: Annotated[str, Field(min_length=1)]
+    start: dt.datetime
+    duration_hours: PositiveSeconds
+    extra_volume_factor: Annotated[float, Field(ge=0.0)]
+    channels: list[ChannelName] = Field(default_factory=lambda: list(CHANNELS))
+
+
+class ScenarioConfig(Model):
+    """A whole support operation: demand, staff, policies and targets."""
+
+    name: Annotated[str, Field(min_length=1)]
+    description: str = ""
+    calendar: CalendarConfig
+    channels: dict[ChannelName, ChannelConfig] = Field(min_length=1)
+    categories: dict[str, CategoryConfig] = Field(
+        default_factory=lambda: {"general": CategoryConfig(share=1.0)}
+    )
+    priorities: dict[Priority, Share] = Field(default_factory=lambda: {"P3": 1.0})
+    customers: CustomerConfig = CustomerConfig()
+    seasonality: SeasonalityConfig = SeasonalityConfig()
+    demand_events: list[DemandEvent] = Field(default_factory=list)
+    tiers: dict[TierName, TierConfig] = Field(default_factory=lambda: {"L1": TierConfig()})
+    agents: list[AgentGroup] = Field(min_length=1)
+    shrinkage: ShrinkageConfig = ShrinkageConfig()
+    ramp_share_by_week: list[Share] = Field(
+        default_factory=lambda: [0.0, 0.0, 0.25, 0.5, 0.75, 0.75, 1.0]
+    )
+    lifecycle: LifecycleConfig = LifecycleConfig()
+    sla: dict[str, dict[Priority, SlaTarget]] = Field(default_factory=dict)
+    csat: CsatConfig = CsatConfig()
+    targets: ServiceTargets = ServiceTargets()
+    routing: RoutingConfig = RoutingConfig()
+    service_level_basis: ServiceLevelBasis = "offered"
+    short_abandon_seconds: Annotated[float, Field(ge=0.0)] = 5.0
+
+    @field_validator("categories")
+    @classmethod
+    def _category_mix(cls, value: dict[str, CategoryConfig]) -> dict[str, CategoryConfig]:
+        _check_mix({k: c.share for k, c in value.items()}, "category")
+        return value
+
+    @field_validator("priorities")
+    @classmethod
+    def _priority_mix(cls, value: dict[str, float]) -> dict[str, float]:
+        return _check_mix(value, "priority")
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> ScenarioConfig:
+        for i, group in enumerate(self.agents):
+            for skill in group.skills:
+                if group.tier == "L1" and skill not in self.channels:
+                    raise ValueError(
+                        f"agents.{i}.skills: names channel '{skill}' that the scenario does not define"
+                    )
+            if group.tier not in self.tiers:
+                raise ValueError(f"agents.{i}.tier: tier '{group.tier}' is not defined under tiers")
+        for name, channel in self.channels.items():
+            if name not in SYNCHRONOUS_CHANNELS and channel.patience is not None:
+                raise ValueError(f"channels.{name}.patience: only phone and chat callers abandon")
+            if name != "chat" and channel.concurrency != 1:
+                raise ValueError(f"channels.{name}.concurrency: only chat is concurrent, got {channel.concurrency}")
+        escalates_l2 = any(c.escalate_to_l2 > 0 for c in self.categories.values())
+        escalates_l3 = any(c.escalate_to_l2 * c.escalate_to_l3 > 0 for c in self.categories.values())
+        for tier, needed in (("L2", escalates_l2), ("L3", escalates_l3)):
+            if needed and (tier not in self.tiers or self.tiers[tier].work is None):
+                raise ValueError(f"tiers.{tier}.work: escalations reach {tier}, so it needs a work duration")
+        for tier in self.sla:
+            if tier not in self.customers.tiers:
+                raise ValueError(f"sla.{tier}: not a customer tier (customers.tiers)")
+        return self
+
+    @property
+    def synchronous_channels(self) -> tuple[str, ...]:
+        return tuple(c for c in CHANNELS if c in self.channels and c in SYNCHRONOUS_CHANNELS)
+
+    def channel_names(self) -> tuple[str, ...]:
+        """Channels in their canonical order (the order of ``CHANNELS``)."""
+        return tuple(c for c in CHANNELS if c in self.channels)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Mappings merge key by key; everything else in ``override`` replaces."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid syntax"
+        raise ConfigError(f"{path}: malformed YAML{where}: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a scenario must be a mapping, got {type(data).__name__}")
+    return data
+
+
+def resolve_raw(path: Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Read ``path`` and everything it ``extends``, merged, as plain data."""
+    path = path.resolve()
+    if path in _seen:
+        raise ConfigError(f"extends: circular chain through {path.name}")
+    data = _read_yaml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise ConfigError(f"extends: must be a file name, got {parent!r}")
+    parent_path = path.parent / parent
+    if not parent_path.exists():
+        raise ConfigError(f"extends: file '{parent}' not found next to {path.name}")
+    return deep_merge(resolve_raw(parent_path, (*_seen, path)), data)
+
+
+def apply_override(data: dict[str, Any], assignment: str) -> dict[str, Any]:
+    """Apply one ``dotted.path=value`` override; the value is parsed as YAML."""
+    if "=" not in assignment:
+        raise ConfigError(f"--set: must look like dotted.path=value, got '{assignment}'")
+    dotted, text = assignment.split("=", 1)
+    keys = [k for k in dotted.strip().split(".") if k]
+    if not keys:
+        raise ConfigError(f"--set: empty field path in '{assignment}'")
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        raise ConfigError(f"--set {dotted}: value is not valid YAML, got '{text}'") from None
+    return _set_path(data, keys, value, dotted)
+
+
+def _set_path(node: Any, keys: list[str], value: Any, dotted: str) -> Any:
+    if not keys:
+        return value
+    key, rest = keys[0], keys[1:]
+    if isinstance(node, list):
+        if not key.isdigit() or int(key) >= len(node):
+            raise ConfigError(f"--set {dotted}: '{key}' is not an index of a {len(node)}-item list")
+        copy = list(node)
+        copy[int(key)] = _set_path(node[int(key)], rest, value, dotted)
+        return copy
+    copy = dict(node) if isinstance(node, dict) else {}
+    copy[key] = _set_path(copy.get(key, {} if rest else None), rest, value, dotted)
+    return copy
+
+
+def format_validation_error(exc: ValidationError) -> str:
+    """One line for the first problem: ``path: rule, got value``."""
+    error = exc.errors(include_url=False)[0]
+    path = ".".join(str(p) for p in error["loc"]) or "scenario"
+    message = error["msg"].removeprefix("Value error, ")
+    if ": " in message and message.split(": ", 1)[0].replace(".", "").replace("_", "").isalnum():
+        head, rest = message.split(": ", 1)
+        if " " not in head:  # the validator named a sub-path itself
+            path = f"{path}.{head}" if path != "scenario" else head
+            message = rest
+    if error["type"] == "extra_forbidden":
+        return f"{path}: unknown key (not part of the scenario schema)"
+    if error["type"] == "missing":
+        return f"{path}: required field is missing"
+    if "got" in message:
+        return f"{path}: {message}"
+    return f"{path}: {message}, got {error.get('input')!r}"
+
+
+def validate_scenario(data: dict[str, Any]) -> ScenarioConfig:
+    try:
+        return ScenarioConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(exc)) from None
+
+
+def load_scenario(path: str | Path, overrides: tuple[str, ...] = ()) -> ScenarioConfig:
+    """Load, merge ``extends``, apply ``--set`` overrides and validate."""
+    data = resolve_raw(Path(path))
+    for assignment in overrides:
+        data = apply_override(data, assignment)
+    return validate_scenario(data)
+
+
+def scenario_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file, for editors."""
+    schema = ScenarioConfig.model_json_schema()
+    schema["properties"]["extends"] = {"type": "string", "description": "parent scenario file"}
+    return schema
+
+
+def dump_scenario(config: ScenarioConfig) -> str:
+    """The resolved scenario as YAML (stable key order, JSON-compatible values)."""
+    return yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

@@ -1,0 +1,102 @@
+"""Queues of waiting work and pools of idle agents, O(log n) per operation.
+
+Waiting items sit in one heap per queue (tier x channel x live/offline),
+ordered by (rank, priority, SLA deadline, arrival sequence): rank 0 for a
+customer waiting on line (phone, chat) when ``synchronous_first`` is on, else
+1. Abandoned items are deleted lazily: they stay in the heap, marked, and are
+popped when they reach the top.
+
+Idle agents sit in one heap per queue they serve, ordered by the time they
+became free (longest idle first); a chat agent holding fewer chats than its
+limit stays in the live-chat pool keyed by (chats held, free since). An entry
+carries the agent's availability version; when an agent is taken or leaves,
+its version changes and its other entries become stale, skipped on pop.
+Dispatch never scans all agents or all waiting items.
+"""
+
+from __future__ import annotations
+
+from heapq import heappop, heappush
+
+WAITING, ASSIGNED, ABANDONED, DONE = 0, 1, 2, 3
+
+
+class WorkItem:
+    """One piece of work on a ticket, for one tier."""
+
+    __slots__ = ("ticket", "number", "tier", "queue", "key", "work", "state", "live", "enqueued")
+
+    def __init__(self, ticket, number: int, tier: int, queue: int, key: tuple, work: float,
+                 live: bool, enqueued: float) -> None:
+        self.ticket = ticket
+        self.number = number
+        self.tier = tier
+        self.queue = queue
+        self.key = key
+        self.work = work
+        self.state = WAITING
+        self.live = live
+        self.enqueued = enqueued
+
+
+class Queues:
+    """One heap of waiting items per queue index."""
+
+    __slots__ = ("heaps", "waiting")
+
+    def __init__(self, count: int) -> None:
+        self.heaps: list[list] = [[] for _ in range(count)]
+        self.waiting = [0] * count
+
+    def push(self, item: WorkItem) -> None:
+        heappush(self.heaps[item.queue], (item.key, item))
+        self.waiting[item.queue] += 1
+
+    def head(self, queue: int) -> WorkItem | None:
+        heap = self.heaps[queue]
+        while heap:
+            item = heap[0][1]
+            if item.state == WAITING:
+                return item
+            heappop(heap)
+        return None
+
+    def pop(self, queue: int) -> WorkItem:
+        item = heappop(self.heaps[queue])[1]
+        self.waiting[queue] -= 1
+        return item
+
+    def withdraw(self, item: WorkItem) -> None:
+        """Mark an item gone (abandoned); its heap entry is dropped lazily."""
+        item.state = ABANDONED
+        self.waiting[item.queue] -= 1
+
+    def best(self, queues: tuple[int, ...]) -> WorkItem | None:
+        """The most urgent waiting item across ``queues`` (a handful per agent)."""
+        best = None
+        for queue in queues:
+            item = self.head(queue)
+            if item is not None and (best is None or item.key < best.key):
+                best = item
+        return best
+
+
+class IdlePools:
+    """One heap of available agents per queue index, with lazy deletion."""
+
+    __slots__ = ("heaps",)
+
+    def __init__(self, count: int) -> None:
+        self.heaps: list[list] = [[] for _ in range(count)]
+
+    def offer(self, queue: int, rank: tuple, agent) -> None:
+        heappush(self.heaps[queue], (rank, agent.id, agent.version, agent))
+
+    def take(self, queue: int):
+        """The first agent whose entry is current, or None."""
+        heap = self.heaps[queue]
+        while heap:
+            _, _, version, agent = heappop(heap)
+            if version == agent.version:
+                return agent
+        return None
