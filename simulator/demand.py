@@ -216,15 +216,19 @@ def _attribute_columns(config, pool, channel, u, v, z) -> dict[str, np.ndarray]:
         return sample_duration(spec, v[name], z[name])
 
     tiers = config.tiers
+    work = dur("work", ch.handle.work)
+    hold = dur("hold_time", ch.handle.hold) if ch.handle.hold else np.zeros(len(customer))
+    wrap = dur("wrap", ch.handle.wrap) if ch.handle.wrap else np.zeros(len(customer))
     return {
         "customer": customer,
         "customer_tier": pool.tier[customer].astype(np.int16),
         "category": category,
         "priority": priority,
         "deflected": u["deflect"] < deflection,
-        "work_seconds": dur("work", ch.handle.work),
-        "hold_seconds": dur("hold_time", ch.handle.hold) if ch.handle.hold else np.zeros(len(customer)),
-        "wrap_seconds": dur("wrap", ch.handle.wrap) if ch.handle.wrap else np.zeros(len(customer)),
+        "work_seconds": work,
+        "hold_seconds": hold,
+        "wrap_seconds": wrap,
+        "l1_work_seconds": work + hold + wrap,
         "l2_work_seconds": dur("l2_work", tiers["L2"].work if "L2" in tiers else None),
         "l3_work_seconds": dur("l3_work", tiers["L3"].work if "L3" in tiers else None),
         "patience_seconds": dur("patience", ch.patience),

@@ -15,12 +15,13 @@ table, from which datasets.py and kpis.py build everything else.
 
 from __future__ import annotations
 
-from array import array
+import struct
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import simpy
+from simpy.events import NORMAL, Event
 
 from simulator import lifecycle
 from simulator.agents import RosterAgent, build_roster
@@ -28,11 +29,15 @@ from simulator.calendar import Calendar, calendar_for
 from simulator.config import CHANNELS, PRIORITIES, SYNCHRONOUS_CHANNELS, TIERS, ScenarioConfig
 from simulator.demand import (BASE, SURGE, AttributeBlock, build_customer_pool, build_demand,
                               channel_open_mask, day_arrivals, draw_attributes)
-from simulator.recorder import AgentState, Event, EventLog
+from simulator.recorder import PACK, AgentState, EventLog
+from simulator.recorder import E_ABANDON, E_AGENT_STATE, E_ARRIVE, E_ASSIGN, E_COMPLETE, E_DEFLECT, E_ENQUEUE, E_REDIAL
 from simulator.routing import WAITING, IdlePools, Queues, WorkItem
 from simulator.streams import StreamRegistry
 
 AVAILABLE = AgentState.AVAILABLE
+NAN = float("nan")
+INF = float("inf")
+CONTACT_PACK = struct.Struct("<8d").pack
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,66 @@ class Ticket:
         self.items = 0
 
 
+class Timer(Event):
+    """A timeout with one callback and a payload, scheduled in one step.
+
+    Equivalent to ``env.timeout(delay, value).callbacks.append(callback)``
+    (through SimPy's public ``Environment.schedule``), without the second call.
+    """
+
+    def __init__(self, env: simpy.Environment, delay: float, callback, value=None) -> None:
+        self.env = env
+        self.callbacks = [callback]
+        self._value = value
+        self._ok = True
+        env.schedule(self, NORMAL, delay)
+
+
+class ArrivalStream:
+    """Arrivals of one (source, channel): a chain of timeouts, one per contact.
+
+    A chain of callbacks rather than a process: no generator to resume per
+    arrival. Each day's times and customers are drawn when the day begins.
+    """
+
+    __slots__ = ("engine", "source", "channel", "cv", "day", "times", "position", "row")
+
+    def __init__(self, engine: Engine, source: int, channel: str) -> None:
+        self.engine = engine
+        self.source = source
+        self.channel = CHANNELS.index(channel)
+        self.cv = engine.config.channels[channel].overdispersion_cv
+        self.day = -1
+        self.times: list[float] = []
+        self.position = 0
+        self.row: dict = {}
+
+    def next_day(self) -> None:
+        engine = self.engine
+        while self.day + 1 < engine.calendar.n_days:
+            self.day += 1
+            times = day_arrivals(engine.demand, engine.calendar, engine.registry, self.cv,
+                                 self.source, CHANNELS[self.channel], self.day)
+            if times.size:
+                self.times = times.tolist()
+                self.position = 0
+                self.row = engine._block(self.source, self.channel, self.day, 0, times.size)
+                self._schedule()
+                return
+
+    def _schedule(self) -> None:
+        env = self.engine.env
+        Timer(env, self.times[self.position] - env.now, self.fire)
+
+    def fire(self, _event) -> None:
+        self.engine._arrive(self.source, self.channel, self.day, 0, self.position, self.row, None)
+        self.position += 1
+        if self.position < len(self.times):
+            self._schedule()
+        else:
+            self.next_day()
+
+
 class Engine:
     """One replication of one scenario. Build, then call :meth:`run` once."""
 
@@ -91,13 +156,14 @@ class Engine:
         self.registry = StreamRegistry(seed, replication)
         self.env = simpy.Environment(initial_time=self.calendar.sim_start)
         self.log = EventLog()
-        self.out = self.log.buffer
+        self.out = self.log.write
         self.demand = build_demand(config, self.calendar)
         self.pool = build_customer_pool(config, self.registry)
         self.roster = build_roster(config, self.calendar, self.registry)
         self.blocks: dict[tuple[int, int, int, int], dict[str, list]] = {}
         self.block_arrays: dict[tuple[int, int, int, int], AttributeBlock] = {}
-        self.contacts = array("d")  # id, source, channel, day, generation, position, parent, time
+        # id, source, channel, day, generation, position, parent, arrival time
+        self.contacts = bytearray()
         self.next_id = 0
         self.sequence = 0
         self._build_queues()
@@ -117,6 +183,9 @@ class Engine:
             for ch in names:
                 self.work_queue[(tier, CHANNELS.index(ch))] = len(meta)
                 meta.append((tier, CHANNELS.index(ch), False))
+        self.live_queue_of = [self.live_queue.get(c, -1) for c in range(len(CHANNELS))]
+        self.work_queue_of = [[self.work_queue.get((t, c), -1) for c in range(len(CHANNELS))]
+                              for t in range(len(TIERS))]
         self.queues = Queues(len(meta))
         self.idle = IdlePools(len(meta))
         chat = self.config.channels.get("chat")
@@ -140,7 +209,8 @@ class Engine:
         for t, name in enumerate(tiers):
             for p, target in config.sla.get(name, {}).items():
                 self.first_response[t, PRIORITIES.index(p)] = target.first_response_minutes * 60.0
-        self.sync_first = config.routing.synchronous_first
+        self.first_response = self.first_response.tolist()
+        self.live_rank = 0 if config.routing.synchronous_first else 1
         self.open_masks = {CHANNELS.index(c): channel_open_mask(config, self.calendar, c)
                            for c in config.channel_names()}
         self.max_redials = {CHANNELS.index(c): ch.redial.max_attempts
@@ -152,28 +222,15 @@ class Engine:
     def run(self) -> EngineResult:
         env = self.env
         for ch in self.config.channel_names():
-            env.process(self._arrivals(BASE, ch))
+            ArrivalStream(self, BASE, ch).next_day()
             if self.demand.surge[ch].any():
-                env.process(self._arrivals(SURGE, ch))
+                ArrivalStream(self, SURGE, ch).next_day()
         for agent, runtime in zip(self.roster, self.agents):
             if agent.spells:
                 env.process(self._agent(runtime, agent))
         env.run(until=self.calendar.sim_end)
         events = self.log.to_table(until=self.calendar.sim_end)
         return EngineResult(events, self._attribute_table(), self.roster, self.calendar)
-
-    def _arrivals(self, source: int, channel: str):
-        env, cid = self.env, CHANNELS.index(channel)
-        cv = self.config.channels[channel].overdispersion_cv
-        for day in range(self.calendar.n_days):
-            times = day_arrivals(self.demand, self.calendar, self.registry, cv, source, channel, day)
-            if not times.size:
-                continue
-            row = self._block(source, cid, day, 0, times.size)
-            for position, time in enumerate(times.tolist()):
-                if time > env.now:
-                    yield env.timeout(time - env.now)
-                self._arrive(source, cid, day, 0, position, row, None)
 
     def _block(self, source: int, channel: int, day: int, generation: int, rows: int) -> dict:
         key = (source, channel, day, generation)
@@ -188,69 +245,74 @@ class Engine:
     def _arrive(self, source, channel, day, generation, position, row, parent) -> None:
         now = self.env.now
         contact_id = self.next_id
-        self.next_id += 1
-        self.contacts.extend((contact_id, source, channel, day, generation, position,
-                              -1 if parent is None else parent.id, now))
+        self.next_id = contact_id + 1
+        self.contacts += CONTACT_PACK(contact_id, source, channel, day, generation, position,
+                                      -1 if parent is None else parent.id, now)
         out = self.out
-        out.extend((now, Event.ARRIVE, contact_id, -1, -1, -1, channel, source, generation))
-        if generation == 0 and row["deflected"][position]:
-            out.extend((now, Event.DEFLECT, contact_id, -1, -1, -1, channel, -1, np.nan))
-            return
+        out(PACK(now, E_ARRIVE, contact_id, -1, -1, -1, channel, source, generation))
+        if parent is None:
+            if row["deflected"][position]:
+                out(PACK(now, E_DEFLECT, contact_id, -1, -1, -1, channel, -1, NAN))
+                return
+            priority = row["priority"][position]
+            customer_tier = row["customer_tier"][position]
+        else:
+            priority, customer_tier = parent.priority, parent.customer_tier
         ticket = Ticket(contact_id, channel, source, day, generation, position, row, parent)
-        origin = parent if parent is not None else ticket
-        ticket.priority = row["priority"][origin.position] if parent is None else parent.priority
-        ticket.customer_tier = (row["customer_tier"][position] if parent is None
-                                else parent.customer_tier)
-        ticket.deadline = now + self.first_response[ticket.customer_tier, ticket.priority]
-        lifecycle.plan(self, ticket)
-        work = row["work_seconds"][position] + row["hold_seconds"][position] + \
-            row["wrap_seconds"][position]
-        self.enqueue(ticket, 0, work, live=channel in self.live_queue)
+        ticket.priority = priority
+        ticket.customer_tier = customer_tier
+        ticket.deadline = now + self.first_response[customer_tier][priority]
+        ticket.pending_left = row["goes_pending"][position]
+        ticket.hold_left = row["escalates_l2"][position] and row["goes_on_hold"][position]
+        ticket.reopens_left = row["reopens"][position]
+        self.enqueue(ticket, 0, row["l1_work_seconds"][position], self.live_queue_of[channel] >= 0)
 
     # ----------------------------------------------------------------- dispatch
     def enqueue(self, ticket: Ticket, tier: int, work: float, live: bool) -> None:
         """Create the ticket's next work item and hand it to an agent or a queue."""
         now = self.env.now
-        ticket.items += 1
+        number = ticket.items = ticket.items + 1
         ticket.tier = tier
-        queue = self.live_queue[ticket.channel] if live else self.work_queue[(tier, ticket.channel)]
-        rank = 0 if (live and self.sync_first) else 1
+        channel = ticket.channel
         self.sequence += 1
-        item = WorkItem(ticket, ticket.items, tier, queue,
-                        (rank, ticket.priority, ticket.deadline, self.sequence), work, live, now)
-        self.out.extend((now, Event.ENQUEUE, ticket.id, item.number, -1, tier, ticket.channel,
-                         queue, np.nan))
+        if live:
+            queue = self.live_queue_of[channel]
+            key = (self.live_rank, ticket.priority, ticket.deadline, self.sequence)
+        else:
+            queue = self.work_queue_of[tier][channel]
+            key = (1, ticket.priority, ticket.deadline, self.sequence)
+        item = WorkItem(ticket, number, tier, queue, key, work, live, now)
+        if number > 1:  # a ticket's first item enters its queue at ARRIVE
+            self.out(PACK(now, E_ENQUEUE, ticket.id, number, -1, tier, channel, queue, NAN))
         agent = self.idle.take(queue)
         if agent is not None:
             self._start(agent, item)
             return
         self.queues.push(item)
-        patience = ticket.row["patience_seconds"][ticket.position] if live else np.inf
-        if patience < np.inf:
-            self.env.timeout(patience, item).callbacks.append(self._on_patience)
+        if live:
+            patience = ticket.row["patience_seconds"][ticket.position]
+            if patience != INF:
+                Timer(self.env, patience, self._on_patience, item)
 
     def _start(self, agent: AgentRuntime, item: WorkItem) -> None:
         now = self.env.now
         item.state = 1  # assigned
         agent.version += 1
-        agent.held += 1
-        work = item.work
-        chat = item.live and item.queue == agent.chat_queue
-        if chat:
-            work *= self.slowdown[agent.held - 1]
-            item.work = work
+        held = agent.held = agent.held + 1
         ticket = item.ticket
-        self.out.extend((now, Event.ASSIGN, ticket.id, item.number, agent.id, item.tier,
-                         ticket.channel, agent.held, now - item.enqueued))
-        if chat and agent.held < agent.chat_limit and agent.available:
-            self.idle.offer(agent.chat_queue, (agent.held, now), agent)
-        self.env.timeout(work, (agent, item)).callbacks.append(self._on_complete)
+        if item.live and item.queue == agent.chat_queue:
+            item.work *= self.slowdown[held - 1]
+            if held < agent.chat_limit and agent.available:
+                self.idle.offer(agent.chat_queue, (held, now), agent)
+        self.out(PACK(now, E_ASSIGN, ticket.id, item.number, agent.id, item.tier,
+                      ticket.channel, held, now - item.enqueued))
+        Timer(self.env, item.work, self._on_complete, (agent, item))
 
     def _on_complete(self, event) -> None:
         agent, item = event.value
         now = self.env.now
         ticket = item.ticket
-        self.out.extend((now, Event.COMPLETE, ticket.id, item.number, agent.id, item.tier,
+        self.out(PACK(now, E_COMPLETE, ticket.id, item.number, agent.id, item.tier,
                          ticket.channel, agent.held, item.work))
         item.state = 3  # done
         agent.held -= 1
@@ -292,7 +354,7 @@ class Engine:
         self.queues.withdraw(item)
         ticket = item.ticket
         now = self.env.now
-        self.out.extend((now, Event.ABANDON, ticket.id, item.number, -1, 0, ticket.channel, -1,
+        self.out(PACK(now, E_ABANDON, ticket.id, item.number, -1, 0, ticket.channel, -1,
                          now - item.enqueued))
         lifecycle.after_abandon(self, ticket)
 
@@ -302,19 +364,19 @@ class Engine:
         if when >= self.calendar.sim_end:
             return
         if not self._open_at(parent.channel, when):
-            if kind == Event.REDIAL:
+            if kind == E_REDIAL:
                 return  # the caller gives up rather than call a closed line
             when = self._next_open(parent.channel, when)
             if when is None:
                 return
-        self.env.timeout(when - self.env.now, (parent, kind)).callbacks.append(self._on_follow_up)
+        Timer(self.env, when - self.env.now, self._on_follow_up, (parent, kind))
 
     def _on_follow_up(self, event) -> None:
         parent, kind = event.value
         generation = parent.generation + 1
         rows = len(self.blocks[(parent.source, parent.channel, parent.day, 0)]["customer"])
         row = self._block(parent.source, parent.channel, parent.day, generation, rows)
-        self.out.extend((self.env.now, kind, parent.id, -1, -1, -1, parent.channel, -1,
+        self.out(PACK(self.env.now, kind, parent.id, -1, -1, -1, parent.channel, -1,
                          self.next_id))
         self._arrive(parent.source, parent.channel, parent.day, generation, parent.position, row,
                      parent)
@@ -329,7 +391,7 @@ class Engine:
         return float(self.calendar.interval_start[index + later[0]]) if later.size else None
 
     def timer(self, delay: float, callback, payload) -> None:
-        self.env.timeout(delay, payload).callbacks.append(callback)
+        Timer(self.env, delay, callback, payload)
 
     # ----------------------------------------------------------------- agents
     def _agent(self, runtime: AgentRuntime, agent: RosterAgent):
@@ -358,8 +420,8 @@ class Engine:
         del out
 
     def _agent_state(self, runtime: AgentRuntime, state: AgentState) -> None:
-        self.out.extend((self.env.now, Event.AGENT_STATE, -1, -1, runtime.id, runtime.tier, -1,
-                         state, np.nan))
+        self.out(PACK(self.env.now, E_AGENT_STATE, -1, -1, runtime.id, runtime.tier, -1,
+                         state, NAN))
 
     def _login(self, runtime: AgentRuntime) -> None:
         self._agent_state(runtime, AVAILABLE)
@@ -375,7 +437,7 @@ class Engine:
 
     # ----------------------------------------------------------------- output
     def _attribute_table(self) -> pa.Table:
-        contacts = np.frombuffer(self.contacts, dtype=np.float64).reshape(-1, 8)
+        contacts = np.frombuffer(self.contacts, dtype=np.float64).reshape(-1, 8)  # 8 doubles
         names = ("contact_id", "source", "channel", "day", "generation", "position",
                  "parent_id", "arrival_time")
         frames: dict[str, list[np.ndarray]] = {}
