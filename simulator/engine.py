@@ -16,6 +16,7 @@ table, from which datasets.py and kpis.py build everything else.
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -219,7 +220,8 @@ class Engine:
         self.follow_up_fraction = config.lifecycle.follow_up_work_fraction
 
     # ----------------------------------------------------------------- running
-    def run(self) -> EngineResult:
+    def run(self, progress: Callable[[int, int], None] | None = None) -> EngineResult:
+        """Simulate to the horizon; ``progress(done_days, total_days)`` after each day."""
         env = self.env
         for ch in self.config.channel_names():
             ArrivalStream(self, BASE, ch).next_day()
@@ -228,7 +230,11 @@ class Engine:
         for agent, runtime in zip(self.roster, self.agents):
             if agent.spells:
                 env.process(self._agent(runtime, agent))
-        env.run(until=self.calendar.sim_end)
+        day_ends = self.calendar.day_start[1:]
+        for done, until in enumerate(day_ends.tolist(), start=1):
+            env.run(until=until)
+            if progress is not None:
+                progress(done, len(day_ends))
         events = self.log.to_table(until=self.calendar.sim_end)
         return EngineResult(events, self._attribute_table(), self.roster, self.calendar)
 
@@ -467,6 +473,7 @@ class Engine:
         return pa.table(table)
 
 
-def simulate(config: ScenarioConfig, seed: int, replication: int = 0) -> EngineResult:
+def simulate(config: ScenarioConfig, seed: int, replication: int = 0,
+             progress: Callable[[int, int], None] | None = None) -> EngineResult:
     """Run one replication of ``config`` and return the event log and attributes."""
-    return Engine(config, seed, replication).run()
+    return Engine(config, seed, replication).run(progress)

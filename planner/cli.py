@@ -1,0 +1,142 @@
+"""The ``supportsim`` command line: a thin layer over the library.
+
+Commands parse options, call the library and print. Bad input exits with code
+2 and one line naming the field, the rule and the value; an internal error
+exits 1; Ctrl-C exits 130. Progress goes to stderr, tables and ``--json`` to
+stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from simulator.config import ConfigError, load_scenario, scenario_schema
+from simulator.export import OutputExistsError, clean_json
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+class BadInput(click.ClickException):
+    """One line on stderr, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def _load(scenario: str, overrides: tuple[str, ...], days: int | None):
+    if days is not None:
+        if days < 1:
+            raise BadInput(f"--days: must be >= 1, got {days}")
+        overrides = (*overrides, f"calendar.days={days}")
+    try:
+        return load_scenario(scenario, overrides)
+    except ConfigError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def scenario_options(command):
+    command = click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
+                           help="Override a scenario field, e.g. --set channels.phone.volume_per_day=120 "
+                                "(repeatable).")(command)
+    return click.argument("scenario", type=click.Path(dir_okay=False))(command)
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="supportsim")
+def cli() -> None:
+    """supportsim: simulate a support organisation and plan its staffing."""
+
+
+@cli.command()
+@scenario_options
+def validate(scenario: str, overrides: tuple[str, ...]) -> None:
+    """Check a scenario file (with its `extends` chain and --set overrides)."""
+    config = _load(scenario, overrides, None)
+    agents = sum(group.count for group in config.agents)
+    click.echo(f"ok: {config.name}: {len(config.channels)} channels, {agents} agents, "
+               f"{config.calendar.days} days from {config.calendar.start_date}")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor completion)."""
+    click.echo(json.dumps(scenario_schema(), indent=2))
+
+
+@cli.command()
+@scenario_options
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
+@click.option("--days", type=int, default=None, help="Simulate this many days (overrides the scenario).")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Run folder [default: outputs/simulate-<scenario>-s<seed>].")
+@click.option("--force", is_flag=True, help="Replace an existing run folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print the KPIs as JSON on stdout.")
+def simulate(scenario: str, overrides: tuple[str, ...], seed: int, days: int | None,
+             out: str | None, force: bool, as_json: bool) -> None:
+    """Simulate a scenario: event log, tables, KPIs and a summary in a run folder."""
+    from simulator.pipeline import run_simulation
+
+    config = _load(scenario, overrides, days)
+    folder = Path(out) if out else Path("outputs") / f"simulate-{config.name}-s{seed}"
+    if folder.exists() and not force:
+        raise BadInput(f"--out: folder '{folder}' exists; use --force to replace it")
+    err = Console(stderr=True)
+    with Progress(TextColumn("simulating {task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total} days"), TimeRemainingColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task(config.name, total=None)
+        try:
+            outcome = run_simulation(config, seed, folder, force,
+                                     progress=lambda done, total: bar.update(task, completed=done,
+                                                                             total=total))
+        except OutputExistsError as exc:
+            raise BadInput(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(clean_json({"folder": str(folder), **outcome.kpis}), indent=2))
+        return
+    _print_summary(config, seed, outcome.kpis, folder)
+
+
+def _print_summary(config, seed: int, kpis: dict, folder: Path) -> None:
+    from simulator.summary import summary_rows
+
+    header, rows = summary_rows(kpis)
+    table = Table(title=f"{config.name}, seed {seed} (service level basis: "
+                        f"{kpis['service_level_basis']})")
+    for index, name in enumerate(header):
+        table.add_column(name, justify="left" if index == 0 else "right")
+    for row in rows:
+        table.add_row(*row)
+    console = Console()
+    console.print(table)
+    unmet = [name for name, check in kpis["targets"].items() if not check["met"]]
+    console.print(f"targets not met: {', '.join(unmet)}" if unmet else "all service targets met")
+    console.print(f"run folder: {folder}")
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.ClickException as exc:
+        if not isinstance(exc, BadInput):
+            exc = BadInput(exc.format_message())
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # an internal error: one line, no traceback
+        click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)

@@ -1,0 +1,288 @@
+"""Tables built from the engine's two outputs, in pandas, never by re-simulating.
+
+- ``contacts``: every contact, including deflected ones and abandoned calls
+  (contacts but not tickets, as in Zendesk).
+- ``tickets``: one row per ticket created in the reporting period, with its
+  timestamps, SLA clocks, outcomes and status at the horizon (tickets still
+  open at the horizon are flagged, not dropped).
+- ``events``: the audit trail with from/to status.
+- ``agent_states``: one row per agent state spell (busy split from available).
+- ``intervals``: per interval and channel (intervals.py).
+
+Times are float seconds from the scenario start; exports convert them.
+Warm-up days (negative times) are left out of every table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from simulator.config import CHANNELS, PRIORITIES, TIERS, ScenarioConfig
+from simulator.engine import EngineResult
+from simulator.lifecycle import EVENT_STATUS
+from simulator.recorder import Event, Status
+from simulator import sla
+from simulator.timeline import build_agent_states
+
+STATUS_NAMES = {s.value: s.name.lower() for s in Status}
+EVENT_NAMES = {e.value: e.name.lower() for e in Event}
+EVENT_TO_STATUS = {int(e): int(s) for e, s in EVENT_STATUS.items()} | {int(Event.ASSIGN): int(Status.OPEN)}
+
+
+@dataclass(frozen=True)
+class Datasets:
+    contacts: pd.DataFrame
+    tickets: pd.DataFrame
+    events: pd.DataFrame
+    agent_states: pd.DataFrame
+    intervals: pd.DataFrame
+    horizon_seconds: float
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"contacts": self.contacts, "tickets": self.tickets, "events": self.events,
+                "agent_states": self.agent_states, "intervals": self.intervals}
+
+
+def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
+    from simulator.intervals import build_intervals
+
+    events = result.events.to_pandas()
+    attributes = result.attributes.to_pandas()
+    horizon = result.calendar.sim_end
+    contacts = build_contacts(config, events, attributes)
+    ticket_events = events[events["ticket"].isin(contacts.loc[contacts["is_ticket"], "contact_id"])]
+    tickets = build_tickets(config, result, ticket_events, contacts)
+    states = build_agent_states(events, result.roster, horizon)
+    intervals = build_intervals(config, result, events, contacts, states)
+    audit = build_event_table(ticket_events[ticket_events["ticket"].isin(tickets["ticket_id"])],
+                              result)
+    return Datasets(contacts, tickets, audit, states, intervals, horizon)
+
+
+# --------------------------------------------------------------------------- contacts
+
+
+def _first(events: pd.DataFrame, event: Event, columns: list[str]) -> pd.DataFrame:
+    rows = events[events["event"] == int(event)]
+    return rows.drop_duplicates("ticket", keep="first").set_index("ticket")[columns]
+
+
+def build_contacts(config: ScenarioConfig, events: pd.DataFrame,
+                   attributes: pd.DataFrame) -> pd.DataFrame:
+    """Every contact that arrived in the reporting period, and how it ended."""
+    frame = attributes[attributes["arrival_time"] >= 0.0].copy()
+    ids = frame["contact_id"].to_numpy()
+    first_items = events[(events["item"] == 1) | (events["event"] == int(Event.DEFLECT))]
+    answered = _first(first_items, Event.ASSIGN, ["time", "value"])
+    abandoned = _first(first_items, Event.ABANDON, ["time", "value"])
+    deflected = set(first_items.loc[first_items["event"] == int(Event.DEFLECT), "ticket"])
+    frame["answered_at"] = answered["time"].reindex(ids).to_numpy()
+    frame["abandoned_at"] = abandoned["time"].reindex(ids).to_numpy()
+    wait = answered["value"].reindex(ids).to_numpy()
+    frame["wait_seconds"] = np.where(np.isnan(wait), abandoned["value"].reindex(ids).to_numpy(), wait)
+    live = frame["channel"].isin([CHANNELS.index(c) for c in config.synchronous_channels])
+    is_deflected = frame["contact_id"].isin(deflected).to_numpy()
+    is_abandoned = ~np.isnan(frame["abandoned_at"].to_numpy())
+    waiting = live.to_numpy() & np.isnan(frame["answered_at"].to_numpy()) & ~is_abandoned
+    outcome = np.select([is_deflected, is_abandoned, waiting],
+                        ["deflected", "abandoned", "waiting_at_horizon"], "ticket")
+    frame["outcome"] = outcome
+    frame["is_ticket"] = outcome == "ticket"
+    frame["live"] = live.to_numpy()
+    return frame.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- tickets
+
+
+def _per_ticket(events: pd.DataFrame, event: Event, how: str, column: str = "time") -> pd.Series:
+    rows = events.loc[events["event"] == int(event), ["ticket", column]]
+    grouped = rows.groupby("ticket", sort=False)[column]
+    return getattr(grouped, how)()
+
+
+def _span_seconds(events: pd.DataFrame, opening: Event, closing: Event, horizon: float,
+                  calendar, business: pd.Series | None = None) -> pd.Series:
+    """Total time per ticket between each ``opening`` event and the next ``closing``."""
+    rows = events[events["event"].isin([int(opening), int(closing)])][["ticket", "time", "event"]]
+    starts = rows[rows["event"] == int(opening)].reset_index(drop=True)
+    ends = rows[rows["event"] == int(closing)].reset_index(drop=True)
+    if starts.empty:
+        return pd.Series(dtype=float)
+    starts["n"] = starts.groupby("ticket").cumcount()
+    ends["n"] = ends.groupby("ticket").cumcount()
+    spans = starts.merge(ends, on=["ticket", "n"], how="left", suffixes=("", "_end"))
+    end = spans["time_end"].fillna(horizon).to_numpy()
+    seconds = end - spans["time"].to_numpy()
+    if business is not None:
+        in_business = business.reindex(spans["ticket"]).fillna(False).to_numpy(dtype=bool)
+        business_seconds = calendar.business_seconds_between(spans["time"].to_numpy(), end)
+        seconds = np.where(in_business, business_seconds, seconds)
+    return pd.Series(seconds, index=spans["ticket"].to_numpy()).groupby(level=0).sum()
+
+
+def build_tickets(config: ScenarioConfig, result: EngineResult, events: pd.DataFrame,
+                  contacts: pd.DataFrame) -> pd.DataFrame:
+    calendar, horizon = result.calendar, result.calendar.sim_end
+    base = contacts[contacts["is_ticket"]].set_index("contact_id")
+    index = base.index
+    frame = pd.DataFrame(index=index)
+    frame["created"] = base["arrival_time"]
+    for name in ("channel", "category", "priority", "customer_tier", "customer", "source",
+                 "generation", "parent_id"):
+        frame[name] = base[name]
+    frame["live"] = base["live"]
+    reply = _per_ticket(events, Event.REPLY, "min").reindex(index)
+    frame["first_response_at"] = np.where(base["live"], base["answered_at"], reply)
+    frame["first_solved_at"] = _per_ticket(events, Event.SOLVE, "min").reindex(index)
+    frame["solved_at"] = _per_ticket(events, Event.SOLVE, "max").reindex(index)
+    frame["closed_at"] = _per_ticket(events, Event.CLOSE, "max").reindex(index)
+    frame["handle_seconds"] = _per_ticket(events, Event.COMPLETE, "sum", "value").reindex(index).fillna(0.0)
+    frame["touches"] = _per_ticket(events, Event.ASSIGN, "count").reindex(index).fillna(0).astype(int)
+    frame["replies"] = (_per_ticket(events, Event.REPLY, "count").reindex(index).fillna(0)
+                        + (base["live"] & base["answered_at"].notna())).astype(int)
+    frame["escalations"] = _per_ticket(events, Event.ESCALATE, "count").reindex(index).fillna(0).astype(int)
+    frame["highest_tier"] = _per_ticket(events, Event.ESCALATE, "max", "tier").reindex(index).fillna(0).astype(int)
+    frame["reopens"] = _per_ticket(events, Event.REOPEN, "count").reindex(index).fillna(0).astype(int)
+    last_assign = events[events["event"] == int(Event.ASSIGN)].drop_duplicates("ticket", keep="last")
+    frame["assignee"] = last_assign.set_index("ticket")["agent"].reindex(index).fillna(-1).astype(int)
+    frame["status"] = _status_at_horizon(events).reindex(index).fillna(int(Status.NEW)).astype(int)
+    _add_sla(config, calendar, events, frame, horizon)
+    _add_outcomes(config, contacts, frame, base)
+    return _label(frame.reset_index(names="ticket_id"), config, result)
+
+
+def _status_at_horizon(events: pd.DataFrame) -> pd.Series:
+    status = events["event"].map(EVENT_TO_STATUS)
+    rows = events.assign(status=status).dropna(subset=["status"])
+    return rows.drop_duplicates("ticket", keep="last").set_index("ticket")["status"]
+
+
+def _add_sla(config, calendar, events, frame: pd.DataFrame, horizon: float) -> None:
+    targets = sla.policy_targets(config, frame["customer_tier"].to_numpy(), frame["priority"].to_numpy())
+    business = targets.business_hours
+    created = frame["created"].to_numpy()
+    responded = frame["first_response_at"].to_numpy(dtype=float)
+    frame["frt_calendar_minutes"] = (responded - created) / 60.0
+    frame["frt_business_minutes"] = calendar.business_seconds_between(created, responded) / 60.0
+    solved = frame["solved_at"].to_numpy(dtype=float)
+    frame["resolution_calendar_minutes"] = (solved - created) / 60.0
+    frame["resolution_business_minutes"] = calendar.business_seconds_between(created, solved) / 60.0
+    frame["first_resolution_calendar_minutes"] = (frame["first_solved_at"].to_numpy() - created) / 60.0
+    pending = _span_seconds(events, Event.PENDING, Event.CUSTOMER_REPLY, horizon, calendar)
+    frame["pending_seconds"] = pending.reindex(frame.index).fillna(0.0).to_numpy()
+    hold = _span_seconds(events, Event.HOLD, Event.RELEASE, horizon, calendar)
+    frame["on_hold_seconds"] = hold.reindex(frame.index).fillna(0.0).to_numpy()
+    business_series = pd.Series(business, index=frame.index)
+    pending_policy = _span_seconds(events, Event.PENDING, Event.CUSTOMER_REPLY, horizon, calendar,
+                                   business_series).reindex(frame.index).fillna(0.0).to_numpy()
+    clock_end_frt = np.where(np.isnan(responded), horizon, responded)
+    frt_elapsed = sla.elapsed(calendar, created, clock_end_frt, business)
+    clock_end_resolution = np.where(np.isnan(solved), horizon, solved)
+    resolution_elapsed = sla.elapsed(calendar, created, clock_end_resolution, business) - pending_policy
+    frame["sla_first_response_target_minutes"] = targets.first_response / 60.0
+    frame["sla_resolution_target_minutes"] = targets.resolution / 60.0
+    frame["sla_next_reply_target_minutes"] = targets.next_reply / 60.0
+    frame["sla_business_hours"] = business
+    frame["sla_first_response_elapsed_minutes"] = frt_elapsed / 60.0
+    frame["sla_resolution_elapsed_minutes"] = resolution_elapsed / 60.0
+    frt_band = sla.band(frt_elapsed, targets.first_response)
+    resolution_band = sla.band(resolution_elapsed, targets.resolution)
+    frame["sla_first_response_band"] = frt_band
+    frame["sla_resolution_band"] = resolution_band
+    frame["sla_band"] = np.maximum(frt_band, resolution_band)
+    frame["sla_first_response_breached"] = frt_band >= 1.0
+    frame["sla_resolution_breached"] = resolution_band >= 1.0
+    frame["sla_next_reply_breached"] = _next_reply_breached(calendar, events, frame, targets, horizon)
+    frame["sla_severe_breach"] = frame["sla_band"] >= 2.0
+
+
+def _next_reply_breached(calendar, events, frame, targets, horizon) -> np.ndarray:
+    """Any customer message (reply or reopen) left longer than the next-reply target."""
+    asks = events[events["event"].isin([int(Event.CUSTOMER_REPLY), int(Event.REOPEN)])][["ticket", "time"]]
+    replies = events[events["event"] == int(Event.REPLY)][["ticket", "time"]]
+    if asks.empty:
+        return np.zeros(len(frame), dtype=bool)
+    asks = asks.sort_values("time")
+    answered = pd.merge_asof(asks, replies.sort_values("time").rename(columns={"time": "reply"}),
+                             left_on="time", right_on="reply", by="ticket", direction="forward")
+    position = frame.index.get_indexer(answered["ticket"])
+    keep = position >= 0
+    answered, position = answered[keep], position[keep]
+    end = answered["reply"].fillna(horizon).to_numpy()
+    waited = sla.elapsed(calendar, answered["time"].to_numpy(), end, targets.business_hours[position])
+    late = waited > targets.next_reply[position]  # NaN target: never late
+    breached = np.zeros(len(frame), dtype=bool)
+    np.logical_or.at(breached, position, late)
+    return breached
+
+
+def _add_outcomes(config: ScenarioConfig, contacts: pd.DataFrame, frame: pd.DataFrame,
+                  base: pd.DataFrame) -> None:
+    """CSAT (surveyed, responded tickets) and first-contact resolution."""
+    csat = config.csat
+    wait_minutes = np.nan_to_num(base["wait_seconds"].to_numpy(), nan=0.0) / 60.0
+    async_wait = np.nan_to_num(frame["frt_calendar_minutes"].to_numpy(), nan=0.0)
+    waited = np.where(frame["live"], wait_minutes, np.minimum(async_wait, 600.0) / 10.0)
+    offsets = np.array([csat.channel_offset.get(c, 0.0) for c in CHANNELS])[frame["channel"]]
+    resolution_hours = frame["resolution_calendar_minutes"].to_numpy() / 60.0
+    score = (csat.base_score + offsets - csat.per_wait_minute * waited
+             - csat.past_24h_resolution * (resolution_hours > 24.0)
+             - csat.per_escalation * frame["escalations"] - csat.per_reopen * frame["reopens"]
+             + csat.noise_sd * base["csat_noise"])
+    solved = frame["solved_at"].notna()
+    rated = solved & base["csat_surveyed"] & base["csat_responded"]
+    frame["csat_surveyed"] = (solved & base["csat_surveyed"]).to_numpy()
+    frame["csat_score"] = np.where(rated, np.clip(np.rint(score), 1, 5), np.nan)
+    repeat_of = contacts.loc[contacts["generation"] > 0, ["parent_id", "arrival_time"]]
+    window = config.lifecycle.fcr_window_days * 86400.0
+    came_back = repeat_of.merge(frame[["solved_at"]], left_on="parent_id", right_index=True)
+    came_back = came_back[came_back["arrival_time"] - came_back["solved_at"] <= window]
+    repeat = frame.index.isin(came_back["parent_id"])
+    frame["repeat_contact"] = repeat
+    frame["fcr"] = (solved & (frame["touches"] == 1) & (frame["escalations"] == 0)
+                    & (frame["reopens"] == 0) & ~repeat).to_numpy()
+    frame["truly_resolved"] = base["truly_resolved"].to_numpy()
+
+
+def _label(frame: pd.DataFrame, config: ScenarioConfig, result: EngineResult) -> pd.DataFrame:
+    names = [a.name for a in result.roster]
+    groups = [a.group for a in result.roster]
+    assignee = frame["assignee"].to_numpy()
+    frame["channel"] = np.array(CHANNELS)[frame["channel"].to_numpy()]
+    frame["category"] = np.array(list(config.categories))[frame["category"].to_numpy()]
+    frame["priority"] = np.array(PRIORITIES)[frame["priority"].to_numpy()]
+    frame["customer_tier"] = np.array(list(config.customers.tiers))[frame["customer_tier"].to_numpy()]
+    frame["highest_tier"] = np.array(TIERS)[frame["highest_tier"].to_numpy()]
+    frame["status"] = frame["status"].map(STATUS_NAMES)
+    frame["assignee"] = np.where(assignee >= 0, np.array(names + [""])[assignee], "")
+    frame["group"] = np.where(assignee >= 0, np.array(groups + [""])[assignee], "")
+    frame["open_at_horizon"] = ~frame["status"].isin(["solved", "closed"])
+    frame["source"] = np.array(["base", "surge"])[frame["source"].to_numpy()]
+    return frame
+
+
+def build_event_table(events: pd.DataFrame, result: EngineResult) -> pd.DataFrame:
+    """The audit trail: one row per ticket event with from/to status."""
+    frame = events[events["time"] >= 0.0].copy()
+    status = frame["event"].map(EVENT_TO_STATUS)
+    frame["to_status"] = status
+    frame["to_status"] = frame.groupby("ticket")["to_status"].ffill()
+    frame["from_status"] = frame.groupby("ticket")["to_status"].shift(1)
+    changed = status.notna()
+    names = np.array([a.name for a in result.roster] + [""])
+    out = pd.DataFrame({
+        "ticket_id": frame["ticket"].to_numpy(),
+        "time": frame["time"].to_numpy(),
+        "event": frame["event"].map(EVENT_NAMES).to_numpy(),
+        "from_status": np.where(changed, frame["from_status"].map(STATUS_NAMES), None),
+        "to_status": np.where(changed, frame["to_status"].map(STATUS_NAMES), None),
+        "agent": names[frame["agent"].to_numpy()],
+        "tier": np.where(frame["tier"] >= 0, np.array(TIERS + ("",))[frame["tier"].to_numpy()], ""),
+        "channel": np.array(CHANNELS + ("",))[frame["channel"].to_numpy()],
+        "item": frame["item"].to_numpy(),
+    })
+    return out.reset_index(drop=True)

@@ -1,0 +1,123 @@
+"""The interval table: per reporting interval and channel.
+
+Contacts are counted in the interval in which they arrived (the contact-centre
+convention), so an interval's service level describes the callers who rang in
+it. Staffed agents and occupancy are time-weighted over the interval for the
+L1 agents skilled in the channel (a multi-skilled agent counts in each of its
+channels). The queue at interval end counts L1 work items of the channel
+waiting for an agent; open tickets are created and not yet solved.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from simulator.config import CHANNELS, ScenarioConfig
+from simulator.queue_stats import service_level, step_integral
+from simulator.recorder import Event
+
+
+def build_intervals(config: ScenarioConfig, result, events: pd.DataFrame,
+                    contacts: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
+    calendar = result.calendar
+    report = calendar.interval_start >= 0.0
+    starts, ends = calendar.interval_start[report], calendar.interval_end[report]
+    boundaries = np.append(starts, ends[-1]) if starts.size else np.array([0.0])
+    frames = [_channel_intervals(config, result, events, contacts, states, name, starts, ends,
+                                 boundaries) for name in config.channel_names()]
+    table = pd.concat(frames, ignore_index=True)
+    table.insert(0, "interval_start", np.tile(starts, len(frames)))
+    return table
+
+
+def _bucket(times: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    return np.searchsorted(starts, times, side="right") - 1
+
+
+def _channel_intervals(config, result, events, contacts, states, name, starts, ends, boundaries):
+    channel = config.channels[name]
+    cid = CHANNELS.index(name)
+    mine = contacts[contacts["channel"] == cid]
+    bucket = _bucket(mine["arrival_time"].to_numpy(), starts)
+    n = starts.size
+    count = lambda mask: np.bincount(bucket[mask], minlength=n)[:n]  # noqa: E731
+    outcome = mine["outcome"].to_numpy()
+    wait = mine["wait_seconds"].to_numpy()
+    offered_mask = outcome != "deflected"
+    answered_mask = ~np.isnan(mine["answered_at"].to_numpy())
+    abandoned_mask = outcome == "abandoned"
+    threshold = channel.answer_within_seconds
+    live = name in config.synchronous_channels
+    sl = np.full(n, np.nan)
+    asa = np.full(n, np.nan)
+    if live:
+        for k in np.unique(bucket[offered_mask]):
+            in_k = bucket == k
+            answered_wait = wait[in_k & answered_mask]
+            sl[k] = service_level(answered_wait, wait[in_k & abandoned_mask],
+                                  int(np.count_nonzero(in_k & offered_mask)), threshold,
+                                  config.service_level_basis, config.short_abandon_seconds)
+            asa[k] = answered_wait.mean() if answered_wait.size else np.nan
+    completes = events[(events["event"] == int(Event.COMPLETE)) & (events["channel"] == cid)
+                       & (events["tier"] == 0) & (events["time"] >= 0)]
+    done_bucket = _bucket(completes["time"].to_numpy(), starts)
+    handled = np.bincount(done_bucket, minlength=n)[:n]
+    handle_sum = np.bincount(done_bucket, weights=completes["value"].to_numpy(), minlength=n)[:n]
+    staffed, busy = _staffing(result, states, name, boundaries)
+    length = ends - starts
+    return pd.DataFrame({
+        "channel": name,
+        "offered": count(offered_mask),
+        "deflected": count(outcome == "deflected"),
+        "answered": count(answered_mask),
+        "abandoned": count(abandoned_mask),
+        "answered_within_threshold": count(answered_mask & (wait <= threshold)) if live else 0,
+        "service_level": sl,
+        "service_level_basis": config.service_level_basis if live else "",
+        "asa_seconds": asa,
+        "handled": handled,
+        "aht_seconds": np.divide(handle_sum, handled, out=np.full(n, np.nan), where=handled > 0),
+        "staffed_agents": staffed / length,
+        "occupancy": np.divide(busy, staffed, out=np.full(n, np.nan), where=staffed > 0),
+        "queue_at_end": _queue_at_end(events, config, cid, ends),
+        "open_tickets_at_end": _open_at_end(events, cid, ends),
+    })
+
+
+def _staffing(result, states: pd.DataFrame, name: str, boundaries: np.ndarray):
+    skilled = [a.id for a in result.roster if a.tier == "L1" and name in a.skills]
+    rows = states[states["agent_id"].isin(skilled)]
+    on = rows[rows["state"].isin(["available", "busy"])]
+    busy = rows[rows["state"] == "busy"]
+    staffed = step_integral(on["start"].to_numpy(), on["end"].to_numpy(), boundaries)
+    busy_time = step_integral(busy["start"].to_numpy(), busy["end"].to_numpy(), boundaries)
+    return staffed, busy_time
+
+
+def _queue_at_end(events: pd.DataFrame, config, cid: int, ends: np.ndarray) -> np.ndarray:
+    """L1 items of the channel that had entered a queue and not left it by each end."""
+    rows = events[(events["channel"] == cid) & (events["tier"].isin([0, -1]))]
+    joined = rows[(rows["event"] == int(Event.ARRIVE))
+                  | ((rows["event"] == int(Event.ENQUEUE)) & (rows["tier"] == 0))]
+    left = rows[(rows["event"].isin([int(Event.ASSIGN), int(Event.ABANDON), int(Event.DEFLECT)]))
+                & (rows["tier"].isin([0, -1]))]
+    joined_times = np.sort(joined["time"].to_numpy())
+    left_times = np.sort(left["time"].to_numpy())
+    return (np.searchsorted(joined_times, ends, side="right")
+            - np.searchsorted(left_times, ends, side="right"))
+
+
+def _open_at_end(events: pd.DataFrame, cid: int, ends: np.ndarray) -> np.ndarray:
+    """Tickets of the channel created but not solved at each interval end.
+
+    arrivals - deflected - abandoned - solves + reopens, counted up to each end
+    (warm-up tickets included, so a Monday backlog shows from the first interval).
+    """
+    rows = events[events["channel"] == cid]
+    total = np.zeros(ends.size, dtype=np.int64)
+    for event, sign in ((Event.ARRIVE, 1), (Event.DEFLECT, -1), (Event.ABANDON, -1),
+                        (Event.SOLVE, -1), (Event.REOPEN, 1)):
+        times = np.sort(rows.loc[rows["event"] == int(event), "time"].to_numpy())
+        total += sign * np.searchsorted(times, ends, side="right")
+    return total
