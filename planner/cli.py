@@ -137,6 +137,6 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:  # an internal error: one line, no traceback
+    except Exception as exc:  # noqa: BLE001 -- an internal error: one line, no traceback
         click.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(1)

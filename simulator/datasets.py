@@ -20,11 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simulator import sla
 from simulator.config import CHANNELS, PRIORITIES, TIERS, ScenarioConfig
 from simulator.engine import EngineResult
 from simulator.lifecycle import EVENT_STATUS
 from simulator.recorder import Event, Status
-from simulator import sla
 from simulator.timeline import build_agent_states
 
 STATUS_NAMES = {s.value: s.name.lower() for s in Status}

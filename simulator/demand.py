@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulator.calendar import Calendar
-from simulator.config import CHANNELS, PRIORITIES, ScenarioConfig, WEEKDAYS
+from simulator.config import CHANNELS, PRIORITIES, WEEKDAYS, ScenarioConfig
 from simulator.distributions import categorical, sample_duration
 from simulator.streams import StreamRegistry
 
@@ -77,7 +77,7 @@ def build_customer_pool(config: ScenarioConfig, registry: StreamRegistry) -> Cus
 
 def build_demand(config: ScenarioConfig, calendar: Calendar) -> DemandPlan:
     base, surge = {}, {}
-    for name, channel in config.channels.items():
+    for name in config.channels:
         base[name] = _base_intensity(config, calendar, name)
         surge[name] = _surge_intensity(config, calendar, name, base[name])
     return DemandPlan(base=base, surge=surge)

@@ -28,10 +28,29 @@ from simulator import lifecycle
 from simulator.agents import RosterAgent, build_roster
 from simulator.calendar import Calendar, calendar_for
 from simulator.config import CHANNELS, PRIORITIES, SYNCHRONOUS_CHANNELS, TIERS, ScenarioConfig
-from simulator.demand import (BASE, SURGE, AttributeBlock, build_customer_pool, build_demand,
-                              channel_open_mask, day_arrivals, draw_attributes)
-from simulator.recorder import PACK, AgentState, EventLog
-from simulator.recorder import E_ABANDON, E_AGENT_STATE, E_ARRIVE, E_ASSIGN, E_COMPLETE, E_DEFLECT, E_ENQUEUE, E_REDIAL
+from simulator.demand import (
+    BASE,
+    SURGE,
+    AttributeBlock,
+    build_customer_pool,
+    build_demand,
+    channel_open_mask,
+    day_arrivals,
+    draw_attributes,
+)
+from simulator.recorder import (
+    E_ABANDON,
+    E_AGENT_STATE,
+    E_ARRIVE,
+    E_ASSIGN,
+    E_COMPLETE,
+    E_DEFLECT,
+    E_ENQUEUE,
+    E_REDIAL,
+    PACK,
+    AgentState,
+    EventLog,
+)
 from simulator.routing import WAITING, IdlePools, Queues, WorkItem
 from simulator.streams import StreamRegistry
 
@@ -52,8 +71,17 @@ class EngineResult:
 
 
 class AgentRuntime:
-    __slots__ = ("id", "tier", "queues", "chat_queue", "chat_limit", "version", "held",
-                 "available", "drained")
+    __slots__ = (
+        "available",
+        "chat_limit",
+        "chat_queue",
+        "drained",
+        "held",
+        "id",
+        "queues",
+        "tier",
+        "version",
+    )
 
     def __init__(self, agent: RosterAgent, queues: tuple[int, ...], chat_queue: int,
                  chat_limit: int) -> None:
@@ -71,9 +99,24 @@ class AgentRuntime:
 class Ticket:
     """Runtime state of one contact that became (or may become) a ticket."""
 
-    __slots__ = ("id", "channel", "source", "day", "generation", "position", "row", "priority",
-                 "customer_tier", "tier", "deadline", "items", "pending_left", "hold_left",
-                 "reopens_left", "parent")
+    __slots__ = (
+        "channel",
+        "customer_tier",
+        "day",
+        "deadline",
+        "generation",
+        "hold_left",
+        "id",
+        "items",
+        "parent",
+        "pending_left",
+        "position",
+        "priority",
+        "reopens_left",
+        "row",
+        "source",
+        "tier",
+    )
 
     def __init__(self, contact_id, channel, source, day, generation, position, row, parent):
         self.id = contact_id
@@ -110,7 +153,7 @@ class ArrivalStream:
     arrival. Each day's times and customers are drawn when the day begins.
     """
 
-    __slots__ = ("engine", "source", "channel", "cv", "day", "times", "position", "row")
+    __slots__ = ("channel", "cv", "day", "engine", "position", "row", "source", "times")
 
     def __init__(self, engine: Engine, source: int, channel: str) -> None:
         self.engine = engine

@@ -41,7 +41,7 @@ def _channel_intervals(config, result, events, contacts, states, name, starts, e
     mine = contacts[contacts["channel"] == cid]
     bucket = _bucket(mine["arrival_time"].to_numpy(), starts)
     n = starts.size
-    count = lambda mask: np.bincount(bucket[mask], minlength=n)[:n]  # noqa: E731
+    count = lambda mask: np.bincount(bucket[mask], minlength=n)[:n]
     outcome = mine["outcome"].to_numpy()
     wait = mine["wait_seconds"].to_numpy()
     offered_mask = outcome != "deflected"

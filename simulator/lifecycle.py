@@ -12,8 +12,23 @@ transitions are listed in ``TRANSITIONS`` and checked by the tests.
 
 from __future__ import annotations
 
-from simulator.recorder import (E_CLOSE, E_CUSTOMER_REPLY, E_ESCALATE, E_HOLD, E_NOTE, E_PENDING,
-                                 E_RELEASE, E_REOPEN, E_REPEAT, E_REPLY, E_SOLVE, PACK, Event, Status)
+from simulator.recorder import (
+    E_CLOSE,
+    E_CUSTOMER_REPLY,
+    E_ESCALATE,
+    E_HOLD,
+    E_NOTE,
+    E_PENDING,
+    E_REDIAL,
+    E_RELEASE,
+    E_REOPEN,
+    E_REPEAT,
+    E_REPLY,
+    E_SOLVE,
+    PACK,
+    Event,
+    Status,
+)
 
 # Status each event moves a ticket to (events not listed leave it unchanged).
 EVENT_STATUS: dict[int, Status] = {

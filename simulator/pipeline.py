@@ -15,8 +15,7 @@ from simulator import __version__
 from simulator.config import ScenarioConfig, dump_scenario
 from simulator.datasets import Datasets, build_datasets
 from simulator.engine import EngineResult, simulate
-from simulator.export import (with_timestamps, write_csv, write_json, write_parquet,
-                              write_run_folder)
+from simulator.export import with_timestamps, write_csv, write_json, write_parquet, write_run_folder
 from simulator.kpis import compute_kpis
 from simulator.summary import summary_markdown
 

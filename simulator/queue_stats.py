@@ -13,7 +13,10 @@ the same four bases analytically:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import pyarrow as pa
 
 
 def service_level(answered_wait: np.ndarray, abandoned_wait: np.ndarray, offered: int,
@@ -59,3 +62,57 @@ def step_integral(starts: np.ndarray, ends: np.ndarray, boundaries: np.ndarray,
 
     area = cumulative(starts) - cumulative(ends)
     return np.diff(area)
+
+
+@dataclass(frozen=True)
+class LiveOutcomes:
+    """Outcomes of live (phone/chat) contacts read straight from the event log.
+
+    ``answered_wait`` and ``abandoned_wait`` hold the waits of the contacts that
+    arrived in [start, end) and were answered or abandoned; ``offered`` counts
+    every non-deflected contact arriving in the window.
+    """
+
+    offered: int
+    answered_wait: np.ndarray
+    abandoned_wait: np.ndarray
+
+    @property
+    def probability_wait(self) -> float:
+        waited = np.count_nonzero(self.answered_wait > 0) + self.abandoned_wait.size
+        return waited / self.offered if self.offered else float("nan")
+
+    @property
+    def probability_abandon(self) -> float:
+        return self.abandoned_wait.size / self.offered if self.offered else float("nan")
+
+    @property
+    def mean_wait_all(self) -> float:
+        """Mean wait over every answered or abandoned contact (Erlang's ASA)."""
+        total = self.answered_wait.sum() + self.abandoned_wait.sum()
+        count = self.answered_wait.size + self.abandoned_wait.size
+        return float(total / count) if count else float("nan")
+
+    def service_level(self, threshold_seconds: float, basis: str = "offered",
+                      short_abandon_seconds: float = 5.0) -> float:
+        return service_level(self.answered_wait, self.abandoned_wait, self.offered,
+                             threshold_seconds, basis, short_abandon_seconds)
+
+
+def live_outcomes(events: pa.Table, channel: int, start: float, end: float) -> LiveOutcomes:
+    """Live contacts of ``channel`` arriving in [start, end), from the event log."""
+    from simulator.recorder import Event
+
+    event = events.column("event").to_numpy()
+    ticket = events.column("ticket").to_numpy()
+    time = events.column("time").to_numpy()
+    item = events.column("item").to_numpy()
+    value = events.column("value").to_numpy()
+    in_channel = events.column("channel").to_numpy() == channel
+    arrivals = (event == Event.ARRIVE) & in_channel & (time >= start) & (time < end)
+    window = np.unique(ticket[arrivals])
+    deflected = np.unique(ticket[(event == Event.DEFLECT) & in_channel])
+    window = np.setdiff1d(window, deflected, assume_unique=True)
+    answered = (event == Event.ASSIGN) & (item == 1) & np.isin(ticket, window)
+    abandoned = (event == Event.ABANDON) & np.isin(ticket, window)
+    return LiveOutcomes(int(window.size), value[answered], value[abandoned])

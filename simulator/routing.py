@@ -24,7 +24,7 @@ WAITING, ASSIGNED, ABANDONED, DONE = 0, 1, 2, 3
 class WorkItem:
     """One piece of work on a ticket, for one tier."""
 
-    __slots__ = ("ticket", "number", "tier", "queue", "key", "work", "state", "live", "enqueued")
+    __slots__ = ("enqueued", "key", "live", "number", "queue", "state", "ticket", "tier", "work")
 
     def __init__(self, ticket, number: int, tier: int, queue: int, key: tuple, work: float,
                  live: bool, enqueued: float) -> None:

@@ -43,9 +43,9 @@ def summary_rows(kpis: dict) -> tuple[list[str], list[list[str]]]:
 def summary_markdown(config, seed: int, kpis: dict) -> str:
     header, rows = summary_rows(kpis)
     lines = [f"# {config.name} (seed {seed})", "",
-             f"{config.calendar.days} days from {config.calendar.start_date} "
+             (f"{config.calendar.days} days from {config.calendar.start_date} "
              f"({config.calendar.timezone}), after {config.calendar.warmup_days} warm-up days. "
-             f"Service level basis: `{kpis['service_level_basis']}`.", "",
+             f"Service level basis: `{kpis['service_level_basis']}`."), "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     lines += ["", "| target | value | met |", "|---|---|---|"]
@@ -53,6 +53,6 @@ def summary_markdown(config, seed: int, kpis: dict) -> str:
         lines.append(f"| {name} (target {check['target']}) | {fmt(check['value'], 'num' if 'breaches' in name else 'pct')} "
                      f"| {'yes' if check['met'] else 'NO'} |")
     overall = kpis["overall"]
-    lines += ["", f"Occupancy {fmt(overall['occupancy'], 'pct')}, "
-              f"utilisation {fmt(overall['utilisation'], 'pct')}."]
+    lines += ["", (f"Occupancy {fmt(overall['occupancy'], 'pct')}, "
+              f"utilisation {fmt(overall['utilisation'], 'pct')}.")]
     return "\n".join(lines) + "\n"
