@@ -99,7 +99,7 @@ def _agent_spells(config, calendar, registry, group, member, agent_id) -> tuple[
     shrink = config.shrinkage
     for day_index, day in enumerate(calendar.day_dates):
         ranges = _shift_ranges(calendar, group, member, day_index, day)
-        if not ranges:
+        if not ranges or (day in calendar.holidays and not group.works_holidays):
             continue
         rng = registry.generator("agent_day", agent_id, day_index)
         draw = rng.random(2)

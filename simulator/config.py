@@ -32,6 +32,7 @@ Activity = Literal["break", "lunch", "meeting", "training", "coaching"]
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 PositiveSeconds = Annotated[float, Field(gt=0.0)]
+PositiveMinutes = Annotated[float, Field(gt=0.0)]
 TimeRangeText = Annotated[str, Field(pattern=r"^\d\d:\d\d-\d\d:\d\d$")]
 
 
@@ -198,9 +199,9 @@ class TierConfig(Model):
 
 
 class SlaTarget(Model):
-    first_response_minutes: PositiveSeconds
-    next_reply_minutes: PositiveSeconds | None = None
-    resolution_minutes: PositiveSeconds
+    first_response_minutes: PositiveMinutes
+    next_reply_minutes: PositiveMinutes | None = None
+    resolution_minutes: PositiveMinutes
     business_hours: bool = False
 
 
@@ -246,6 +247,7 @@ class AgentGroup(Model):
     skills: list[ChannelName]
     shifts: list[WeeklyHoursText] = Field(min_length=1)
     tenure_weeks: Annotated[int, Field(ge=0)] | None = None
+    works_holidays: bool = False
 
     @field_validator("shifts")
     @classmethod
@@ -351,12 +353,16 @@ class ScenarioConfig(Model):
     def _cross_checks(self) -> ScenarioConfig:
         for i, group in enumerate(self.agents):
             for skill in group.skills:
-                if group.tier == "L1" and skill not in self.channels:
+                if skill not in self.channels:
                     raise ValueError(
                         f"agents.{i}.skills: names channel '{skill}' that the scenario does not define"
                     )
             if group.tier not in self.tiers:
                 raise ValueError(f"agents.{i}.tier: tier '{group.tier}' is not defined under tiers")
+        for name in self.channels:
+            if not any(g.tier == "L1" and name in g.skills for g in self.agents):
+                raise ValueError(f"agents: no L1 group is skilled for channel '{name}', "
+                                 "so its contacts would wait forever")
         for name, channel in self.channels.items():
             if name not in SYNCHRONOUS_CHANNELS and channel.patience is not None:
                 raise ValueError(f"channels.{name}.patience: only phone and chat callers abandon")
@@ -367,6 +373,8 @@ class ScenarioConfig(Model):
         for tier, needed in (("L2", escalates_l2), ("L3", escalates_l3)):
             if needed and (tier not in self.tiers or self.tiers[tier].work is None):
                 raise ValueError(f"tiers.{tier}.work: escalations reach {tier}, so it needs a work duration")
+            if needed and not any(g.tier == tier for g in self.agents):
+                raise ValueError(f"agents: escalations reach {tier}, but no agent group has tier {tier}")
         for tier in self.sla:
             if tier not in self.customers.tiers:
                 raise ValueError(f"sla.{tier}: not a customer tier (customers.tiers)")

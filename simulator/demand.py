@@ -31,7 +31,7 @@ SOURCES = ("base", "surge", "redial", "repeat")
 # Columns of the attribute block: one uniform (and one normal) per column.
 UNIFORM_COLUMNS = (
     "customer", "category", "priority", "deflect", "escalate_l2", "escalate_l3", "pending",
-    "hold", "resolved", "reopens", "redial", "csat_surveyed", "csat_responded",
+    "hold", "resolved", "reopens", "redial", "csat_surveyed", "csat_responded", "follow_up_offset",
 )
 DURATION_COLUMNS = (
     "work", "hold_time", "wrap", "l2_work", "l3_work", "patience", "pending_delay",
@@ -247,4 +247,5 @@ def _attribute_columns(config, pool, channel, u, v, z) -> dict[str, np.ndarray]:
         "csat_surveyed": u["csat_surveyed"] < config.csat.survey_rate,
         "csat_responded": u["csat_responded"] < config.csat.response_rate,
         "csat_noise": z["csat_noise"],
+        "follow_up_offset": u["follow_up_offset"],
     }

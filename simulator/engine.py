@@ -415,9 +415,15 @@ class Engine:
         if not self._open_at(parent.channel, when):
             if kind == E_REDIAL:
                 return  # the caller gives up rather than call a closed line
-            when = self._next_open(parent.channel, when)
-            if when is None:
+            opening = self._next_open(parent.channel, when)
+            if opening is None:
                 return
+            # Customers who found the line closed come back over the first open hour,
+            # not all at the opening instant.
+            offset = parent.row["follow_up_offset"][parent.position] * 3600.0
+            when = min(opening + offset, self.calendar.sim_end)
+            if not self._open_at(parent.channel, when):
+                when = opening
         Timer(self.env, when - self.env.now, self._on_follow_up, (parent, kind))
 
     def _on_follow_up(self, event) -> None:
@@ -458,9 +464,12 @@ class Engine:
                 if block.start > env.now:
                     yield env.timeout(block.start - env.now)
                 yield from self._leave(runtime)
+                # The block starts once the item in hand is finished and lasts its full
+                # length (within the shift): a break is never cut short by a late call.
                 self._agent_state(runtime, block.state)
-                if block.end > env.now:
-                    yield env.timeout(block.end - env.now)
+                end = min(env.now + (block.end - block.start), spell.end)
+                if end > env.now:
+                    yield env.timeout(end - env.now)
                 self._login(runtime)
             if spell.end > env.now:
                 yield env.timeout(spell.end - env.now)
