@@ -51,8 +51,8 @@ class TheoryCase:
                 "calendar.warmup_days=0"]
         if self.chat_concurrency:
             k = self.chat_concurrency
-            sets += [f"channels={{chat: {{volume_per_day: {per_day}, concurrency: {k}, "
-                     f"slowdown: {[1.0] * k}, handle: {work}, answer_within_seconds: 20}}}}",
+            sets += [(f"channels={{chat: {{volume_per_day: {per_day}, concurrency: {k}, "
+                     f"slowdown: {[1.0] * k}, handle: {work}, answer_within_seconds: 20}}}}"),
                      "agents.0.skills=[chat]"]
         else:
             sets += [f"channels.phone.volume_per_day={per_day}",
