@@ -49,7 +49,7 @@ class Datasets:
 def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
     from simulator.intervals import build_intervals
 
-    events = result.events.to_pandas()
+    events = without_locators(result.events.to_pandas())
     attributes = result.attributes.to_pandas()
     horizon = result.calendar.sim_end
     contacts = build_contacts(config, events, attributes)
@@ -60,6 +60,16 @@ def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
     audit = build_event_table(ticket_events[ticket_events["ticket"].isin(tickets["ticket_id"])],
                               result)
     return Datasets(contacts, tickets, audit, states, intervals, horizon)
+
+
+def without_locators(events: pd.DataFrame) -> pd.DataFrame:
+    """Arrive rows carry the attribute block's day and position in ``item`` and
+    ``agent``; the tables need neither (they are in the attribute table)."""
+    arrive = events["event"] == int(Event.ARRIVE)
+    events = events.copy()
+    events.loc[arrive, "item"] = -1
+    events.loc[arrive, "agent"] = -1
+    return events
 
 
 # --------------------------------------------------------------------------- contacts

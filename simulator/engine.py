@@ -15,9 +15,9 @@ table, from which datasets.py and kpis.py build everything else.
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Callable
 from dataclasses import dataclass
+from heapq import heappop, heappush
 
 import numpy as np
 import pyarrow as pa
@@ -47,6 +47,7 @@ from simulator.recorder import (
     E_DEFLECT,
     E_ENQUEUE,
     E_REDIAL,
+    E_REPEAT,
     PACK,
     AgentState,
     EventLog,
@@ -57,7 +58,6 @@ from simulator.streams import StreamRegistry
 AVAILABLE = AgentState.AVAILABLE
 NAN = float("nan")
 INF = float("inf")
-CONTACT_PACK = struct.Struct("<8d").pack
 
 
 @dataclass(frozen=True)
@@ -97,28 +97,19 @@ class AgentRuntime:
 
 
 class Ticket:
-    """Runtime state of one contact that became (or may become) a ticket."""
+    """Runtime state of one contact that became (or may become) a ticket.
 
-    __slots__ = (
-        "channel",
-        "customer_tier",
-        "day",
-        "deadline",
-        "generation",
-        "hold_left",
-        "id",
-        "items",
-        "parent",
-        "pending_left",
-        "position",
-        "priority",
-        "reopens_left",
-        "row",
-        "source",
-        "tier",
-    )
+    ``flags`` holds what the customer drew at arrival that is still to happen
+    (lifecycle.ESCALATE_L2, ...), so the common path (answer, solve, close)
+    tests one integer.
+    """
 
-    def __init__(self, contact_id, channel, source, day, generation, position, row, parent):
+    __slots__ = ("channel", "customer_tier", "day", "deadline", "flags", "generation", "id",
+                 "items", "parent", "position", "priority", "reopens_left", "row", "source",
+                 "tier")
+
+    def __init__(self, contact_id, channel, source, day, generation, position, row, parent,
+                 priority, customer_tier, deadline, flags, reopens):
         self.id = contact_id
         self.channel = channel
         self.source = source
@@ -127,6 +118,11 @@ class Ticket:
         self.position = position
         self.row = row
         self.parent = parent
+        self.priority = priority
+        self.customer_tier = customer_tier
+        self.deadline = deadline
+        self.flags = flags
+        self.reopens_left = reopens
         self.tier = 0
         self.items = 0
 
@@ -201,13 +197,12 @@ class Engine:
         self.env = simpy.Environment(initial_time=self.calendar.sim_start)
         self.log = EventLog()
         self.out = self.log.write
+        self.out_ahead = self.log.write_ahead
         self.demand = build_demand(config, self.calendar)
         self.pool = build_customer_pool(config, self.registry)
         self.roster = build_roster(config, self.calendar, self.registry)
         self.blocks: dict[tuple[int, int, int, int], dict[str, list]] = {}
         self.block_arrays: dict[tuple[int, int, int, int], AttributeBlock] = {}
-        # id, source, channel, day, generation, position, parent, arrival time
-        self.contacts = bytearray()
         self.next_id = 0
         self.sequence = 0
         self._build_queues()
@@ -232,6 +227,8 @@ class Engine:
                               for t in range(len(TIERS))]
         self.queues = Queues(len(meta))
         self.idle = IdlePools(len(meta))
+        self.idle_heaps = self.idle.heaps
+        self.queue_heaps = self.queues.heaps
         chat = self.config.channels.get("chat")
         self.chat_limit = chat.concurrency if chat else 1
         self.slowdown = list(chat.slowdown) if chat else [1.0]
@@ -261,6 +258,7 @@ class Engine:
                             for c, ch in config.channels.items()}
         self.close_after = config.lifecycle.close_after_solved_seconds
         self.follow_up_fraction = config.lifecycle.follow_up_work_fraction
+        self.max_generations = config.lifecycle.max_follow_up_generations
 
     # ----------------------------------------------------------------- running
     def run(self, progress: Callable[[int, int], None] | None = None) -> EngineResult:
@@ -279,7 +277,7 @@ class Engine:
             if progress is not None:
                 progress(done, len(day_ends))
         events = self.log.to_table(until=self.calendar.sim_end)
-        return EngineResult(events, self._attribute_table(), self.roster, self.calendar)
+        return EngineResult(events, self._attribute_table(events), self.roster, self.calendar)
 
     def _block(self, source: int, channel: int, day: int, generation: int, rows: int) -> dict:
         key = (source, channel, day, generation)
@@ -288,38 +286,41 @@ class Engine:
             arrays = draw_attributes(self.config, self.pool, self.registry, source,
                                      CHANNELS[channel], day, generation, rows)
             self.block_arrays[key] = arrays
-            block = self.blocks[key] = {k: v.tolist() for k, v in arrays.columns.items()}
+            # The hot fields as Python tuples, one per customer; the rest stay numpy
+            # arrays, read only on the rarer paths (lifecycle.py).
+            columns = arrays.columns
+            block = self.blocks[key] = dict(columns)
+            block["plan"] = list(zip(
+                columns["deflected"].tolist(), columns["priority"].tolist(),
+                columns["customer_tier"].tolist(), columns["l1_work_seconds"].tolist(),
+                columns["patience_seconds"].tolist(),
+                lifecycle.plan_flags(columns, self.close_after).tolist(),
+                columns["reopens"].tolist(), strict=True))
         return block
 
     def _arrive(self, source, channel, day, generation, position, row, parent) -> None:
         now = self.env.now
         contact_id = self.next_id
         self.next_id = contact_id + 1
-        self.contacts += CONTACT_PACK(contact_id, source, channel, day, generation, position,
-                                      -1 if parent is None else parent.id, now)
         out = self.out
-        out(PACK(now, E_ARRIVE, contact_id, -1, -1, -1, channel, source, generation))
-        if parent is None:
-            if row["deflected"][position]:
-                out(PACK(now, E_DEFLECT, contact_id, -1, -1, -1, channel, -1, NAN))
-                return
-            priority = row["priority"][position]
-            customer_tier = row["customer_tier"][position]
-        else:
+        # An arrive row also says where the customer's attributes are: item = day,
+        # agent = position in the day's block, code = source, value = generation.
+        out(PACK(now, E_ARRIVE, contact_id, day, position, -1, channel, source, generation))
+        deflected, priority, customer_tier, work, patience, flags, reopens = row["plan"][position]
+        if parent is not None:  # a redial or repeat: same customer, same problem
             priority, customer_tier = parent.priority, parent.customer_tier
-        ticket = Ticket(contact_id, channel, source, day, generation, position, row, parent)
-        ticket.priority = priority
-        ticket.customer_tier = customer_tier
-        ticket.deadline = now + self.first_response[customer_tier][priority]
-        ticket.pending_left = row["goes_pending"][position]
-        ticket.hold_left = row["escalates_l2"][position] and row["goes_on_hold"][position]
-        ticket.reopens_left = row["reopens"][position]
-        self.enqueue(ticket, 0, row["l1_work_seconds"][position], self.live_queue_of[channel] >= 0)
+        elif deflected:
+            out(PACK(now, E_DEFLECT, contact_id, -1, -1, -1, channel, -1, NAN))
+            return
+        ticket = Ticket(contact_id, channel, source, day, generation, position, row, parent,
+                        priority, customer_tier, now + self.first_response[customer_tier][priority],
+                        flags, reopens)
+        self.enqueue(ticket, 0, work, self.live_queue_of[channel] >= 0, now, patience)
 
     # ----------------------------------------------------------------- dispatch
-    def enqueue(self, ticket: Ticket, tier: int, work: float, live: bool) -> None:
+    def enqueue(self, ticket: Ticket, tier: int, work: float, live: bool, now: float,
+                patience: float = INF) -> None:
         """Create the ticket's next work item and hand it to an agent or a queue."""
-        now = self.env.now
         number = ticket.items = ticket.items + 1
         ticket.tier = tier
         channel = ticket.channel
@@ -333,18 +334,17 @@ class Engine:
         item = WorkItem(ticket, number, tier, queue, key, work, live, now)
         if number > 1:  # a ticket's first item enters its queue at ARRIVE
             self.out(PACK(now, E_ENQUEUE, ticket.id, number, -1, tier, channel, queue, NAN))
-        agent = self.idle.take(queue)
-        if agent is not None:
-            self._start(agent, item)
-            return
-        self.queues.push(item)
-        if live:
-            patience = ticket.row["patience_seconds"][ticket.position]
-            if patience != INF:
-                Timer(self.env, patience, self._on_patience, item)
+        idle = self.idle_heaps[queue]
+        while idle:  # the longest-idle agent whose entry is current (routing.IdlePools)
+            entry = heappop(idle)
+            if entry[2] == entry[3].version:
+                self._start(entry[3], item, now)
+                return
+        heappush(self.queue_heaps[queue], (item.key, item))
+        if live and patience != INF:
+            Timer(self.env, patience, self._on_patience, item)
 
-    def _start(self, agent: AgentRuntime, item: WorkItem) -> None:
-        now = self.env.now
+    def _start(self, agent: AgentRuntime, item: WorkItem, now: float) -> None:
         item.state = 1  # assigned
         agent.version += 1
         held = agent.held = agent.held + 1
@@ -366,10 +366,10 @@ class Engine:
         item.state = 3  # done
         agent.held -= 1
         agent.version += 1
-        lifecycle.after_work(self, ticket, item, agent.id)
-        self._next_work(agent)
+        lifecycle.after_work(self, ticket, item, agent.id, now)
+        self._next_work(agent, now)
 
-    def _next_work(self, agent: AgentRuntime) -> None:
+    def _next_work(self, agent: AgentRuntime, now: float) -> None:
         """An agent who frees up takes the most urgent item it is skilled for."""
         if not agent.available:
             if agent.held == 0 and agent.drained is not None:
@@ -385,10 +385,9 @@ class Engine:
             if item is None:
                 break
             queues.pop(item.queue)
-            self._start(agent, item)
+            self._start(agent, item, now)
             if not (item.live and item.queue == agent.chat_queue and agent.held < agent.chat_limit):
                 return
-        now = self.env.now
         agent.version += 1
         if agent.held:
             self.idle.offer(agent.chat_queue, (agent.held, now), agent)
@@ -420,7 +419,7 @@ class Engine:
                 return
             # Customers who found the line closed come back over the first open hour,
             # not all at the opening instant.
-            offset = parent.row["follow_up_offset"][parent.position] * 3600.0
+            offset = float(parent.row["follow_up_offset"][parent.position]) * 3600.0
             when = min(opening + offset, self.calendar.sim_end)
             if not self._open_at(parent.channel, when):
                 when = opening
@@ -429,7 +428,7 @@ class Engine:
     def _on_follow_up(self, event) -> None:
         parent, kind = event.value
         generation = parent.generation + 1
-        rows = len(self.blocks[(parent.source, parent.channel, parent.day, 0)]["customer"])
+        rows = len(self.blocks[(parent.source, parent.channel, parent.day, 0)]["plan"])
         row = self._block(parent.source, parent.channel, parent.day, generation, rows)
         self.out(PACK(self.env.now, kind, parent.id, -1, -1, -1, parent.channel, -1,
                          self.next_id))
@@ -484,7 +483,7 @@ class Engine:
     def _login(self, runtime: AgentRuntime) -> None:
         self._agent_state(runtime, AVAILABLE)
         runtime.available = True
-        self._next_work(runtime)
+        self._next_work(runtime, self.env.now)
 
     def _leave(self, runtime: AgentRuntime):
         runtime.available = False
@@ -494,35 +493,55 @@ class Engine:
             yield runtime.drained
 
     # ----------------------------------------------------------------- output
-    def _attribute_table(self) -> pa.Table:
-        contacts = np.frombuffer(self.contacts, dtype=np.float64).reshape(-1, 8)  # 8 doubles
-        names = ("contact_id", "source", "channel", "day", "generation", "position",
-                 "parent_id", "arrival_time")
-        frames: dict[str, list[np.ndarray]] = {}
-        keys = contacts[:, 1:5].astype(np.int64)
-        order = np.lexsort((contacts[:, 0], keys[:, 3], keys[:, 2], keys[:, 1], keys[:, 0]))
-        sorted_keys = keys[order]
-        boundaries = np.flatnonzero(np.any(np.diff(sorted_keys, axis=0) != 0, axis=1)) + 1
-        for group in np.split(order, boundaries) if order.size else []:
-            key = tuple(int(k) for k in keys[group[0]])
-            block = self.block_arrays[key]
-            positions = contacts[group, 5].astype(np.int64)
-            for name, values in block.columns.items():
-                frames.setdefault(name, []).append(values[positions])
-            for index, name in enumerate(names):
-                frames.setdefault(name, []).append(contacts[group, index])
-        if not frames:
-            return pa.table({name: pa.array([], pa.float64()) for name in names})
-        columns = {name: np.concatenate(parts) for name, parts in frames.items()}
-        by_id = np.argsort(columns["contact_id"], kind="stable")
-        table = {}
-        for name in names:
-            column = columns[name][by_id]
-            table[name] = column if name == "arrival_time" else column.astype(np.int64)
-        for name, column in columns.items():
-            if name not in table:
-                table[name] = column[by_id]
-        return pa.table(table)
+    def _attribute_table(self, events: pa.Table) -> pa.Table:
+        """Everything each contact drew at arrival, one row per contact, by id.
+
+        Where a contact's row lives is in its arrive event; a follow-up's parent
+        is in the redial / repeat event that created it.
+        """
+        event = events.column("event").to_numpy()
+        arrive = event == E_ARRIVE
+        contact_id = events.column("ticket").to_numpy()[arrive]
+        frame = {
+            "contact_id": contact_id,
+            "source": events.column("code").to_numpy()[arrive].astype(np.int64),
+            "channel": events.column("channel").to_numpy()[arrive].astype(np.int64),
+            "day": events.column("item").to_numpy()[arrive].astype(np.int64),
+            "generation": events.column("value").to_numpy()[arrive].astype(np.int64),
+            "position": events.column("agent").to_numpy()[arrive].astype(np.int64),
+            "arrival_time": events.column("time").to_numpy()[arrive],
+        }
+        follow_up = np.isin(event, (E_REDIAL, E_REPEAT))
+        parent = np.full(contact_id.size, -1, dtype=np.int64)
+        child = events.column("value").to_numpy()[follow_up].astype(np.int64)
+        order = np.argsort(contact_id)
+        parent[order[np.searchsorted(contact_id, child, sorter=order)]] = (
+            events.column("ticket").to_numpy()[follow_up])
+        frame["parent_id"] = parent
+        columns = self._drawn_columns(frame)
+        by_id = np.argsort(contact_id, kind="stable")
+        return pa.table({name: values[by_id] for name, values in (frame | columns).items()})
+
+    def _drawn_columns(self, frame: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Gather each contact's row from its attribute block (one pass per block)."""
+        if not self.block_arrays or not frame["source"].size:
+            return {}
+        code = ((frame["source"] * 8 + frame["channel"]) * 100_000 + frame["day"]) * 8 \
+            + frame["generation"]
+        order = np.argsort(code, kind="stable")
+        starts = np.flatnonzero(np.diff(code[order], prepend=-1))
+        out: dict[str, np.ndarray] = {}
+        for members in np.split(order, starts[1:]):
+            first = members[0]
+            key = (int(frame["source"][first]), int(frame["channel"][first]),
+                   int(frame["day"][first]), int(frame["generation"][first]))
+            block = self.block_arrays[key].columns
+            positions = frame["position"][members]
+            for name, values in block.items():
+                if name not in out:
+                    out[name] = np.empty(code.size, dtype=values.dtype)
+                out[name][members] = values[positions]
+        return out
 
 
 def simulate(config: ScenarioConfig, seed: int, replication: int = 0,

@@ -54,74 +54,96 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 
 NAN = float("nan")
 
+# What a ticket drew at arrival that is still to happen (Ticket.flags).
+ESCALATE_L2, ESCALATE_L3, PENDING, HOLD, REOPEN, REPEAT = 1, 2, 4, 8, 16, 32
 
-def after_work(engine, ticket, item, agent_id: int) -> None:
+
+def plan_flags(columns, close_after: float):
+    """Per-row flags from the attribute block's columns (numpy, vectorised)."""
+    escalates = columns["escalates_l2"]
+    reopens = (columns["reopens"] > 0) & (columns["reopen_delay_seconds"] < close_after)
+    return (escalates * ESCALATE_L2 + columns["escalates_l3"] * ESCALATE_L3
+            + columns["goes_pending"] * PENDING + (escalates & columns["goes_on_hold"]) * HOLD
+            + reopens * REOPEN + ~columns["truly_resolved"] * REPEAT).astype("int64")
+
+
+def after_work(engine, ticket, item, agent_id: int, now: float) -> None:
     """Play out the next step once ``item`` is finished by ``agent_id``."""
-    now = engine.env.now
-    out = engine.out
-    row, position, tier = ticket.row, ticket.position, item.tier
+    tier = item.tier
     if not item.live:  # on a live contact the conversation itself is the reply
-        out(PACK(now, E_REPLY, ticket.id, item.number, agent_id, tier, ticket.channel, -1, NAN))
-    if tier == 0 and row["escalates_l2"][position] and ticket.tier == 0:
-        _escalate(engine, ticket, item, agent_id, 1, row["l2_work_seconds"][position])
-    elif tier == 1 and row["escalates_l3"][position] and ticket.tier == 1:
-        _escalate(engine, ticket, item, agent_id, 2, row["l3_work_seconds"][position])
-    elif ticket.pending_left:
-        ticket.pending_left = 0
-        out(PACK(now, E_PENDING, ticket.id, item.number, agent_id, tier, ticket.channel,
-                    -1, NAN))
-        engine.timer(row["pending_delay_seconds"][position], _resume,
+        engine.out(PACK(now, E_REPLY, ticket.id, item.number, agent_id, tier, ticket.channel,
+                        -1, NAN))
+    flags = ticket.flags
+    if not flags & (ESCALATE_L2 | ESCALATE_L3 | PENDING | HOLD):
+        _solve(engine, ticket, item, agent_id, now)
+    elif flags & ESCALATE_L2 and tier == 0:
+        ticket.flags = flags & ~ESCALATE_L2
+        _escalate(engine, ticket, item, agent_id, 1, "l2_work_seconds", now)
+    elif flags & ESCALATE_L3 and tier == 1:
+        ticket.flags = flags & ~ESCALATE_L3
+        _escalate(engine, ticket, item, agent_id, 2, "l3_work_seconds", now)
+    elif flags & PENDING:
+        ticket.flags = flags & ~PENDING
+        engine.out(PACK(now, E_PENDING, ticket.id, item.number, agent_id, tier, ticket.channel,
+                        -1, NAN))
+        engine.timer(_drawn(ticket, "pending_delay_seconds"), _resume,
                      (engine, ticket, E_CUSTOMER_REPLY))
-    elif ticket.hold_left:
-        ticket.hold_left = 0
-        out(PACK(now, E_HOLD, ticket.id, item.number, agent_id, tier, ticket.channel,
-                    -1, NAN))
-        engine.timer(row["hold_delay_seconds"][position], _resume, (engine, ticket, E_RELEASE))
+    elif flags & HOLD:
+        ticket.flags = flags & ~HOLD
+        engine.out(PACK(now, E_HOLD, ticket.id, item.number, agent_id, tier, ticket.channel,
+                        -1, NAN))
+        engine.timer(_drawn(ticket, "hold_delay_seconds"), _resume,
+                     (engine, ticket, E_RELEASE))
     else:
-        _solve(engine, ticket, item, agent_id)
+        _solve(engine, ticket, item, agent_id, now)
 
 
-def _escalate(engine, ticket, item, agent_id, tier, work) -> None:
-    now, out = engine.env.now, engine.out
+def _escalate(engine, ticket, item, agent_id, tier, work_column, now) -> None:
+    out = engine.out
     out(PACK(now, E_NOTE, ticket.id, item.number, agent_id, item.tier, ticket.channel, -1, NAN))
     out(PACK(now, E_ESCALATE, ticket.id, item.number, agent_id, tier, ticket.channel, -1, NAN))
-    engine.enqueue(ticket, tier, work, live=False)
+    engine.enqueue(ticket, tier, _drawn(ticket, work_column), False, now)
+
+
+def _drawn(ticket, name: str) -> float:
+    """A value the ticket drew at arrival, as a Python float (off the hot path)."""
+    return float(ticket.row[name][ticket.position])
 
 
 def _tier_work(ticket) -> float:
-    row, position = ticket.row, ticket.position
-    if ticket.tier == 2:
-        return row["l3_work_seconds"][position]
-    if ticket.tier == 1:
-        return row["l2_work_seconds"][position]
-    return row["l1_work_seconds"][position]
+    return _drawn(ticket, ("l1_work_seconds", "l2_work_seconds", "l3_work_seconds")[ticket.tier])
 
 
 def _resume(event) -> None:
     engine, ticket, kind = event.value
-    engine.out(PACK(engine.env.now, kind, ticket.id, -1, -1, ticket.tier, ticket.channel, -1, NAN))
-    engine.enqueue(ticket, ticket.tier, _tier_work(ticket) * engine.follow_up_fraction, live=False)
+    now = engine.env.now
+    engine.out(PACK(now, kind, ticket.id, -1, -1, ticket.tier, ticket.channel, -1, NAN))
+    engine.enqueue(ticket, ticket.tier, _tier_work(ticket) * engine.follow_up_fraction, False, now)
 
 
-def _solve(engine, ticket, item, agent_id) -> None:
-    now, out = engine.env.now, engine.out
-    row, position = ticket.row, ticket.position
-    out(PACK(now, E_SOLVE, ticket.id, item.number, agent_id, ticket.tier, ticket.channel,
-                -1, NAN))
-    delay = row["reopen_delay_seconds"][position]
-    if ticket.reopens_left and delay < engine.close_after:
+def _solve(engine, ticket, item, agent_id, now) -> None:
+    flags = ticket.flags
+    if flags & REOPEN:
+        engine.out(PACK(now, E_SOLVE, ticket.id, item.number, agent_id, ticket.tier,
+                        ticket.channel, -1, NAN))
         ticket.reopens_left -= 1
-        engine.timer(delay, _resume, (engine, ticket, E_REOPEN))
+        if ticket.reopens_left <= 0:
+            ticket.flags = flags & ~REOPEN
+        engine.timer(_drawn(ticket, "reopen_delay_seconds"), _resume,
+                     (engine, ticket, E_REOPEN))
         return
-    out(PACK(now + engine.close_after, E_CLOSE, ticket.id, -1, -1, ticket.tier,
-                ticket.channel, -1, NAN))
-    generations = engine.config.lifecycle.max_follow_up_generations
-    if not row["truly_resolved"][position] and ticket.generation < generations:
-        engine.follow_up_contact(ticket, E_REPEAT, row["repeat_delay_seconds"][position])
+    engine.out(PACK(now, E_SOLVE, ticket.id, item.number, agent_id, ticket.tier, ticket.channel,
+                    -1, NAN))
+    # The close is known now: written ahead (dropped if past the horizon).
+    engine.out_ahead(PACK(now + engine.close_after, E_CLOSE, ticket.id, -1, -1, ticket.tier,
+                          ticket.channel, -1, NAN))
+    if flags & REPEAT and ticket.generation < engine.max_generations:
+        engine.follow_up_contact(ticket, E_REPEAT,
+                                 _drawn(ticket, "repeat_delay_seconds"))
 
 
 def after_abandon(engine, ticket) -> None:
     """An abandoned caller may redial after a drawn delay."""
-    row, position = ticket.row, ticket.position
-    if row["redials"][position] and ticket.generation < engine.max_redials[ticket.channel]:
-        engine.follow_up_contact(ticket, E_REDIAL, row["redial_delay_seconds"][position])
+    if ticket.row["redials"][ticket.position] and \
+            ticket.generation < engine.max_redials[ticket.channel]:
+        engine.follow_up_contact(ticket, E_REDIAL, _drawn(ticket, "redial_delay_seconds"))

@@ -4,8 +4,11 @@ Each row is packed by one precompiled ``struct`` (35 bytes: the typed columns
 below, little-endian, unpadded) onto one ``bytearray``: one C-level call per
 row and no Python object per event. The buffer is read back once, at the end,
 as a numpy structured array with the same layout.
-Some rows are written ahead of their time (a ticket's close, known at its final
-solve); :meth:`EventLog.to_table` sorts by time, keeping append order on ties.
+
+Rows are written in time order, except those known ahead of their time (a
+ticket's close, fixed at its final solve), which go to a second buffer
+(``write_ahead``). :meth:`EventLog.to_table` merges the two in O(n): a row
+written ahead comes before rows of the same time (it was written first).
 """
 
 from __future__ import annotations
@@ -82,11 +85,13 @@ assert ROW_DTYPE.itemsize == ROW.size
 class EventLog:
     """Append-only buffer of event rows."""
 
-    __slots__ = ("_buffer", "write")
+    __slots__ = ("_ahead", "_buffer", "write", "write_ahead")
 
     def __init__(self) -> None:
         self._buffer = bytearray()
+        self._ahead = bytearray()
         self.write = self._buffer.extend
+        self.write_ahead = self._ahead.extend
 
     def __len__(self) -> int:
         return len(self._buffer) // ROW.size
@@ -97,12 +102,24 @@ class EventLog:
 
     def to_table(self, until: float | None = None) -> pa.Table:
         """Typed Arrow table sorted by time (stable); rows after ``until`` dropped."""
-        rows = np.frombuffer(self._buffer, dtype=ROW_DTYPE)
+        rows = _sorted(np.frombuffer(self._buffer, dtype=ROW_DTYPE))
+        ahead = _sorted(np.frombuffer(self._ahead, dtype=ROW_DTYPE))
         if until is not None:
             rows = rows[rows["time"] <= until]
-        rows = rows[np.argsort(rows["time"], kind="stable")]
+            ahead = ahead[ahead["time"] <= until]
+        if ahead.size:
+            at = np.searchsorted(rows["time"], ahead["time"], side="left")
+            rows = np.insert(rows, at, ahead)
         arrays = [pa.array(np.ascontiguousarray(rows[name]), type=kind) for name, kind in COLUMNS]
         return pa.table(arrays, names=[name for name, _ in COLUMNS])
+
+
+def _sorted(rows: np.ndarray) -> np.ndarray:
+    """Rows by time, stable; a buffer already in order (the usual case) is kept as is."""
+    times = rows["time"]
+    if times.size < 2 or bool(np.all(times[1:] >= times[:-1])):
+        return rows
+    return rows[np.argsort(times, kind="stable")]
 
 
 # Plain-int aliases for the hot path: array.extend converts an int faster than an IntEnum.

@@ -42,15 +42,13 @@ class WorkItem:
 class Queues:
     """One heap of waiting items per queue index."""
 
-    __slots__ = ("heaps", "waiting")
+    __slots__ = ("heaps",)
 
     def __init__(self, count: int) -> None:
         self.heaps: list[list] = [[] for _ in range(count)]
-        self.waiting = [0] * count
 
     def push(self, item: WorkItem) -> None:
         heappush(self.heaps[item.queue], (item.key, item))
-        self.waiting[item.queue] += 1
 
     def head(self, queue: int) -> WorkItem | None:
         heap = self.heaps[queue]
@@ -62,14 +60,11 @@ class Queues:
         return None
 
     def pop(self, queue: int) -> WorkItem:
-        item = heappop(self.heaps[queue])[1]
-        self.waiting[queue] -= 1
-        return item
+        return heappop(self.heaps[queue])[1]
 
     def withdraw(self, item: WorkItem) -> None:
         """Mark an item gone (abandoned); its heap entry is dropped lazily."""
         item.state = ABANDONED
-        self.waiting[item.queue] -= 1
 
     def best(self, queues: tuple[int, ...]) -> WorkItem | None:
         """The most urgent waiting item across ``queues`` (a handful per agent)."""
