@@ -4,15 +4,16 @@ Pure functions of the config and the calendar; no SimPy. Each agent gets a
 list of spells (one per worked shift; contiguous shifts merge, so a 24x7
 rota is one spell) and, inside each, unavailable blocks (breaks, lunch,
 meetings, training, coaching, supervised ramp time). Out-of-shift shrinkage
-(absence, vacation) replaces a whole shift with an absent spell. Each agent's
-day draws from its own stream keyed by (agent, day), so one agent's absences
-never move another's.
+(absence, vacation) replaces a whole shift with an absent spell. Each agent
+draws from its own stream, one row of numbers per day, so one agent's
+absences never move another's and a longer horizon keeps the earlier days.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from simulator.calendar import Calendar, parse_time_range
 from simulator.config import CHANNELS, TIERS, WEEKDAYS, ActivityConfig, AgentGroup, ScenarioConfig
@@ -75,11 +76,10 @@ def build_roster(config: ScenarioConfig, calendar: Calendar,
 
 def local_seconds(calendar: Calendar, day: dt.date, clock: dt.time, is_end: bool = False) -> float:
     """Sim seconds of a local wall-clock time on ``day`` (an end at 00:00 means 24:00)."""
-    zone = calendar.to_datetime(0.0).tzinfo
     if is_end and clock == dt.time(0, 0):
         day = day + dt.timedelta(days=1)
-    origin = calendar.to_datetime(0.0).timestamp()
-    return dt.datetime.combine(day, clock, tzinfo=zone).timestamp() - origin
+    origin = calendar.to_datetime(0.0)
+    return dt.datetime.combine(day, clock, tzinfo=origin.tzinfo).timestamp() - origin.timestamp()
 
 
 def _shift_ranges(calendar: Calendar, group: AgentGroup, member: int, day_index: int,
@@ -88,29 +88,39 @@ def _shift_ranges(calendar: Calendar, group: AgentGroup, member: int, day_index:
     pattern = group.shifts[(week + member) % len(group.shifts)]
     ranges = []
     for text in pattern.get(WEEKDAYS[day.weekday()], []):
-        start, end = parse_time_range(text)
+        start, end = _parse(text)
         ranges.append((local_seconds(calendar, day, start),
                        local_seconds(calendar, day, end, is_end=True)))
     return ranges
 
 
+@lru_cache(maxsize=1024)
+def _parse(text: str) -> tuple[dt.time, dt.time]:
+    return parse_time_range(text)
+
+
 def _agent_spells(config, calendar, registry, group, member, agent_id) -> tuple[Spell, ...]:
     spells: list[Spell] = []
     shrink = config.shrinkage
+    # One row of uniforms per day (row d depends only on d): vacation, absence,
+    # then three per activity for each of up to two shift ranges that day.
+    per_range = 3 * len(shrink.in_shift)
+    draws = registry.generator("agent_days", agent_id).random(
+        (calendar.n_days, 2 + 2 * per_range)).tolist()
     for day_index, day in enumerate(calendar.day_dates):
         ranges = _shift_ranges(calendar, group, member, day_index, day)
         if not ranges or (day in calendar.holidays and not group.works_holidays):
             continue
-        rng = registry.generator("agent_day", agent_id, day_index)
-        draw = rng.random(2)
+        draw = draws[day_index]
         state = AgentState.AVAILABLE
         if draw[0] < shrink.vacation_rate:
             state = AgentState.VACATION
         elif draw[1] < shrink.absence_rate:
             state = AgentState.ABSENT
-        for start, end in ranges:
+        for index, (start, end) in enumerate(ranges):
+            offset = 2 + per_range * min(index, 1)
             blocks = () if state != AgentState.AVAILABLE else _blocks(
-                config, calendar, group, start, end, day, rng)
+                config, calendar, group, start, end, day, draw[offset:offset + per_range])
             spells.append(Spell(start, end, state, blocks))
     return tuple(_merge_contiguous(spells))
 
@@ -135,22 +145,22 @@ def ramp_share(config: ScenarioConfig, group: AgentGroup, calendar: Calendar, da
     return ramp[week] if week < len(ramp) else 1.0
 
 
-def _blocks(config, calendar, group, start, end, day, rng) -> tuple[Block, ...]:
+def _blocks(config, calendar, group, start, end, day, draws) -> tuple[Block, ...]:
     length = end - start
     blocks: list[Block] = []
     share = ramp_share(config, group, calendar, day)
     if share < 1.0:  # supervised training first, then productive time
         blocks.append(Block(start, start + (1.0 - share) * length, AgentState.SUPERVISED))
     if length >= config.shrinkage.minimum_shift_hours_for_blocks * 3600.0:
-        for activity in config.shrinkage.in_shift:
-            block = _place(activity, start, end, rng)
+        for index, activity in enumerate(config.shrinkage.in_shift):
+            block = _place(activity, start, end, draws[3 * index:3 * index + 3])
             if block is not None:
                 blocks.append(block)
     return tuple(_without_overlap(sorted(blocks, key=lambda b: b.start), end))
 
 
-def _place(activity: ActivityConfig, start: float, end: float, rng) -> Block | None:
-    draw = rng.random(3)  # always three draws, so later activities keep their numbers
+def _place(activity: ActivityConfig, start: float, end: float, draw: list[float]) -> Block | None:
+    """Place one activity with its three uniforms (whether, jitter, where)."""
     if draw[0] >= activity.probability_per_shift:
         return None
     duration = activity.minutes * 60.0

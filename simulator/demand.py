@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import ndtri
 
 from simulator.calendar import Calendar
 from simulator.config import CHANNELS, PRIORITIES, WEEKDAYS, ScenarioConfig
@@ -28,7 +29,7 @@ from simulator.streams import StreamRegistry
 BASE, SURGE = 0, 1
 SOURCES = ("base", "surge", "redial", "repeat")
 
-# Columns of the attribute block: one uniform (and one normal) per column.
+# Columns of the attribute block: one uniform per column.
 UNIFORM_COLUMNS = (
     "customer", "category", "priority", "deflect", "escalate_l2", "escalate_l3", "pending",
     "hold", "resolved", "reopens", "redial", "csat_surveyed", "csat_responded", "follow_up_offset",
@@ -177,20 +178,39 @@ class AttributeBlock:
     def __len__(self) -> int:
         return len(next(iter(self.columns.values())))
 
+    def rows(self, start: int, stop: int) -> AttributeBlock:
+        return AttributeBlock({name: values[start:stop] for name, values in self.columns.items()})
+
+
+WIDTH = len(UNIFORM_COLUMNS) + len(DURATION_COLUMNS)
+
+
+def attribute_uniforms(registry: StreamRegistry, source: int, channel: str, day: int,
+                       generation: int, rows: int) -> np.ndarray:
+    """``rows`` x WIDTH uniforms from the block's own stream; row i depends only on i."""
+    key = (source, channel_id(channel), day, generation)
+    return registry.generator("attributes", *key).random((rows, WIDTH))
+
+
+def attributes_from_uniforms(config: ScenarioConfig, pool: CustomerPool, channel: str,
+                             uniform: np.ndarray) -> AttributeBlock:
+    """Turn a block of uniforms into customers (vectorised; any number of days at once).
+
+    Each duration uses one uniform: an exponential by inverse transform, a
+    lognormal through the normal quantile (``scipy.special.ndtri``).
+    """
+    split = len(UNIFORM_COLUMNS)
+    u = {name: uniform[:, i] for i, name in enumerate(UNIFORM_COLUMNS)}
+    v = {name: uniform[:, split + i] for i, name in enumerate(DURATION_COLUMNS)}
+    z = {name: ndtri(v[name]) for name in DURATION_COLUMNS}
+    return AttributeBlock(columns=_attribute_columns(config, pool, channel, u, v, z))
+
 
 def draw_attributes(config: ScenarioConfig, pool: CustomerPool, registry: StreamRegistry,
                     source: int, channel: str, day: int, generation: int, rows: int) -> AttributeBlock:
-    """Draw ``rows`` customers; row i depends only on i and the stream key."""
-    key = (source, channel_id(channel), day, generation)
-    uniform = registry.generator("attributes_uniform", *key).random((rows, len(UNIFORM_COLUMNS)))
-    normal = registry.generator("attributes_normal", *key).standard_normal(
-        (rows, len(DURATION_COLUMNS)))
-    duration_uniform = registry.generator("attributes_uniform", *key, 1).random(
-        (rows, len(DURATION_COLUMNS)))
-    u = {name: uniform[:, i] for i, name in enumerate(UNIFORM_COLUMNS)}
-    z = {name: normal[:, i] for i, name in enumerate(DURATION_COLUMNS)}
-    v = {name: duration_uniform[:, i] for i, name in enumerate(DURATION_COLUMNS)}
-    return AttributeBlock(columns=_attribute_columns(config, pool, channel, u, v, z))
+    """Draw ``rows`` customers of one block; row i depends only on i and the stream key."""
+    uniform = attribute_uniforms(registry, source, channel, day, generation, rows)
+    return attributes_from_uniforms(config, pool, channel, uniform)
 
 
 def _attribute_columns(config, pool, channel, u, v, z) -> dict[str, np.ndarray]:

@@ -15,6 +15,7 @@ table, from which datasets.py and kpis.py build everything else.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from heapq import heappop, heappush
@@ -31,12 +32,14 @@ from simulator.config import CHANNELS, PRIORITIES, SYNCHRONOUS_CHANNELS, TIERS, 
 from simulator.demand import (
     BASE,
     SURGE,
+    WIDTH,
     AttributeBlock,
+    attribute_uniforms,
+    attributes_from_uniforms,
     build_customer_pool,
     build_demand,
     channel_open_mask,
     day_arrivals,
-    draw_attributes,
 )
 from simulator.recorder import (
     E_ABANDON,
@@ -149,30 +152,23 @@ class ArrivalStream:
     arrival. Each day's times and customers are drawn when the day begins.
     """
 
-    __slots__ = ("channel", "cv", "day", "engine", "position", "row", "source", "times")
+    __slots__ = ("channel", "day", "days", "engine", "position", "row", "source", "times")
 
     def __init__(self, engine: Engine, source: int, channel: str) -> None:
         self.engine = engine
         self.source = source
         self.channel = CHANNELS.index(channel)
-        self.cv = engine.config.channels[channel].overdispersion_cv
+        self.days = iter(engine.draw_arrivals(source, channel))
         self.day = -1
         self.times: list[float] = []
         self.position = 0
         self.row: dict = {}
 
     def next_day(self) -> None:
-        engine = self.engine
-        while self.day + 1 < engine.calendar.n_days:
-            self.day += 1
-            times = day_arrivals(engine.demand, engine.calendar, engine.registry, self.cv,
-                                 self.source, CHANNELS[self.channel], self.day)
-            if times.size:
-                self.times = times.tolist()
-                self.position = 0
-                self.row = engine._block(self.source, self.channel, self.day, 0, times.size)
-                self._schedule()
-                return
+        for day, times, row in self.days:
+            self.day, self.times, self.row, self.position = day, times, row, 0
+            self._schedule()
+            return
 
     def _schedule(self) -> None:
         env = self.engine.env
@@ -252,13 +248,16 @@ class Engine:
                 self.first_response[t, PRIORITIES.index(p)] = target.first_response_minutes * 60.0
         self.first_response = self.first_response.tolist()
         self.live_rank = 0 if config.routing.synchronous_first else 1
-        self.open_masks = {CHANNELS.index(c): channel_open_mask(config, self.calendar, c)
+        self.open_masks = {CHANNELS.index(c): channel_open_mask(config, self.calendar, c).tolist()
                            for c in config.channel_names()}
         self.max_redials = {CHANNELS.index(c): ch.redial.max_attempts
                             for c, ch in config.channels.items()}
         self.close_after = config.lifecycle.close_after_solved_seconds
         self.follow_up_fraction = config.lifecycle.follow_up_work_fraction
         self.max_generations = config.lifecycle.max_follow_up_generations
+        self.follow_up_generations = max(
+            1, self.max_generations, *(ch.redial.max_attempts for ch in config.channels.values()))
+        self.interval_starts = self.calendar.interval_start.tolist()
 
     # ----------------------------------------------------------------- running
     def run(self, progress: Callable[[int, int], None] | None = None) -> EngineResult:
@@ -279,23 +278,70 @@ class Engine:
         events = self.log.to_table(until=self.calendar.sim_end)
         return EngineResult(events, self._attribute_table(events), self.roster, self.calendar)
 
+    def draw_arrivals(self, source: int, channel: str) -> list[tuple[int, list[float], dict]]:
+        """Every day's arrival times and customers for one (source, channel).
+
+        Each day keeps its own streams (common random numbers); the uniforms of
+        all days are turned into customers in one vectorised pass.
+        """
+        cid, calendar = CHANNELS.index(channel), self.calendar
+        cv = self.config.channels[channel].overdispersion_cv
+        days = [(day, day_arrivals(self.demand, calendar, self.registry, cv, source, channel, day))
+                for day in range(calendar.n_days)]
+        days = [(day, times) for day, times in days if times.size]
+        if not days:
+            return []
+        uniforms = [attribute_uniforms(self.registry, source, channel, day, 0, times.size)
+                    for day, times in days]
+        arrays = attributes_from_uniforms(self.config, self.pool, channel, np.vstack(uniforms))
+        plan = self._plan(arrays)
+        out, start = [], 0
+        for day, times in days:
+            stop = start + times.size
+            row = self._register((source, cid, day, 0), arrays.rows(start, stop), plan[start:stop])
+            out.append((day, times.tolist(), row))
+            start = stop
+        return out
+
     def _block(self, source: int, channel: int, day: int, generation: int, rows: int) -> dict:
+        """The attribute block of follow-up contacts (generation >= 1).
+
+        Drawn when a day's first follow-up needs it, for every generation at once
+        from the day's follow-up stream: row i holds customer i's numbers for
+        generations 1, 2, ... side by side, so row i depends only on i.
+        """
         key = (source, channel, day, generation)
         block = self.blocks.get(key)
         if block is None:
-            arrays = draw_attributes(self.config, self.pool, self.registry, source,
-                                     CHANNELS[channel], day, generation, rows)
-            self.block_arrays[key] = arrays
-            # The hot fields as Python tuples, one per customer; the rest stay numpy
-            # arrays, read only on the rarer paths (lifecycle.py).
-            columns = arrays.columns
-            block = self.blocks[key] = dict(columns)
-            block["plan"] = list(zip(
-                columns["deflected"].tolist(), columns["priority"].tolist(),
-                columns["customer_tier"].tolist(), columns["l1_work_seconds"].tolist(),
-                columns["patience_seconds"].tolist(),
-                lifecycle.plan_flags(columns, self.close_after).tolist(),
-                columns["reopens"].tolist(), strict=True))
+            generations = self.follow_up_generations
+            uniform = self.registry.generator("follow_up_attributes", source, channel, day).random(
+                (rows, generations * WIDTH))
+            stacked = uniform.reshape(rows * generations, WIDTH)  # generation-major per row
+            arrays = attributes_from_uniforms(self.config, self.pool, CHANNELS[channel], stacked)
+            plan = self._plan(arrays)
+            for g in range(1, generations + 1):
+                picks = np.arange(g - 1, rows * generations, generations)
+                sub = AttributeBlock({n: v[picks] for n, v in arrays.columns.items()})
+                self._register((source, channel, day, g), sub, plan[g - 1::generations])
+            block = self.blocks[key]
+        return block
+
+    def _plan(self, arrays: AttributeBlock) -> list[tuple]:
+        """The hot fields as one Python tuple per customer; the rest stay numpy arrays,
+        read only on the rarer paths (lifecycle.py)."""
+        columns = arrays.columns
+        return list(zip(
+            columns["deflected"].tolist(), columns["priority"].tolist(),
+            columns["customer_tier"].tolist(), columns["l1_work_seconds"].tolist(),
+            columns["patience_seconds"].tolist(),
+            lifecycle.plan_flags(columns, self.close_after).tolist(),
+            columns["reopens"].tolist(), strict=True))
+
+    def _register(self, key: tuple[int, int, int, int], arrays: AttributeBlock,
+                  plan: list[tuple]) -> dict:
+        self.block_arrays[key] = arrays
+        block = self.blocks[key] = dict(arrays.columns)
+        block["plan"] = plan
         return block
 
     def _arrive(self, source, channel, day, generation, position, row, parent) -> None:
@@ -436,13 +482,17 @@ class Engine:
                      parent)
 
     def _open_at(self, channel: int, time: float) -> bool:
-        index = np.searchsorted(self.calendar.interval_start, time, side="right") - 1
+        index = bisect_right(self.interval_starts, time) - 1
         return bool(self.open_masks[channel][index])
 
     def _next_open(self, channel: int, time: float) -> float | None:
-        index = np.searchsorted(self.calendar.interval_start, time, side="right")
-        later = np.flatnonzero(self.open_masks[channel][index:])
-        return float(self.calendar.interval_start[index + later[0]]) if later.size else None
+        index = bisect_right(self.interval_starts, time)
+        mask = self.open_masks[channel]
+        while index < len(mask):  # a closed stretch is a night or a weekend: short
+            if mask[index]:
+                return self.interval_starts[index]
+            index += 1
+        return None
 
     def timer(self, delay: float, callback, payload) -> None:
         Timer(self.env, delay, callback, payload)

@@ -18,11 +18,12 @@ import numpy as np
 STREAM_ID: dict[str, int] = {
     "arrivals": 1,
     "arrival_day_level": 2,
-    "attributes_uniform": 3,
-    "attributes_normal": 4,
+    # 3 and 4 (separate uniform and normal attribute streams) are retired.
     "customer_pool": 5,
-    "agent_day": 6,
-    "agent_blocks": 7,
+    # 6 (one agent stream per agent and day) and 7 are retired.
+    "attributes": 8,
+    "agent_days": 9,
+    "follow_up_attributes": 10,
 }
 
 
