@@ -275,24 +275,43 @@ def _label(frame: pd.DataFrame, config: ScenarioConfig, result: EngineResult) ->
     return frame
 
 
+def _categorical(codes: np.ndarray, names: dict[int, str]) -> pd.Categorical:
+    """Integer codes as a categorical of names (-1 or unknown becomes missing)."""
+    keys = sorted(k for k in names if k >= 0)
+    lookup = np.full(max(keys) + 2, -1, dtype=np.int64)
+    lookup[keys] = np.arange(len(keys))
+    index = np.where((codes >= 0) & (codes <= max(keys)), codes, max(keys) + 1)
+    return pd.Categorical.from_codes(lookup[index], [names[k] for k in keys])
+
+
 def build_event_table(events: pd.DataFrame, result: EngineResult) -> pd.DataFrame:
-    """The audit trail: one row per ticket event with from/to status."""
-    frame = events[events["time"] >= 0.0].copy()
-    status = frame["event"].map(EVENT_TO_STATUS)
-    frame["to_status"] = status
-    frame["to_status"] = frame.groupby("ticket")["to_status"].ffill()
-    frame["from_status"] = frame.groupby("ticket")["to_status"].shift(1)
-    changed = status.notna()
-    names = np.array([a.name for a in result.roster] + [""])
-    out = pd.DataFrame({
-        "ticket_id": frame["ticket"].to_numpy(),
-        "time": frame["time"].to_numpy(),
-        "event": frame["event"].map(EVENT_NAMES).to_numpy(),
-        "from_status": np.where(changed, frame["from_status"].map(STATUS_NAMES), None),
-        "to_status": np.where(changed, frame["to_status"].map(STATUS_NAMES), None),
-        "agent": names[frame["agent"].to_numpy()],
-        "tier": np.where(frame["tier"] >= 0, np.array(TIERS + ("",))[frame["tier"].to_numpy()], ""),
-        "channel": np.array(CHANNELS + ("",))[frame["channel"].to_numpy()],
-        "item": frame["item"].to_numpy(),
+    """The audit trail, ticket by ticket in time order, with from/to status."""
+    frame = events[events["time"] >= 0.0]
+    order = np.lexsort((np.arange(len(frame)), frame["ticket"].to_numpy()))
+    ticket = frame["ticket"].to_numpy()[order]
+    event = frame["event"].to_numpy()[order].astype(np.int64)
+    status_of = np.full(max(EVENT_NAMES) + 1, -1, dtype=np.int64)
+    for code, status in EVENT_TO_STATUS.items():
+        status_of[code] = status
+    status = status_of[event]
+    changed = status >= 0
+    # Forward-fill within each ticket: every ticket's first row (arrive) sets a status.
+    last = np.maximum.accumulate(np.where(changed, np.arange(status.size), 0))
+    current = status[last]
+    previous = np.concatenate(([-1], current[:-1]))
+    previous[np.concatenate(([True], ticket[1:] != ticket[:-1]))] = -1
+    agent = frame["agent"].to_numpy()[order]
+    tier = frame["tier"].to_numpy()[order].astype(np.int64)
+    channel = frame["channel"].to_numpy()[order].astype(np.int64)
+    names = {a.id: a.name for a in result.roster}
+    return pd.DataFrame({
+        "ticket_id": ticket,
+        "time": frame["time"].to_numpy()[order],
+        "event": _categorical(event, EVENT_NAMES),
+        "from_status": _categorical(np.where(changed, previous, -1), STATUS_NAMES),
+        "to_status": _categorical(np.where(changed, current, -1), STATUS_NAMES),
+        "agent": _categorical(agent, names) if names else pd.Categorical([None] * len(agent)),
+        "tier": _categorical(tier, dict(enumerate(TIERS))),
+        "channel": _categorical(channel, dict(enumerate(CHANNELS))),
+        "item": frame["item"].to_numpy()[order],
     })
-    return out.reset_index(drop=True)

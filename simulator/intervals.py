@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.config import CHANNELS, ScenarioConfig
-from simulator.queue_stats import service_level, step_integral
+from simulator.queue_stats import service_level_counts, step_integral
 from simulator.recorder import Event
 
 
@@ -52,13 +52,14 @@ def _channel_intervals(config, result, events, contacts, states, name, starts, e
     sl = np.full(n, np.nan)
     asa = np.full(n, np.nan)
     if live:
-        for k in np.unique(bucket[offered_mask]):
-            in_k = bucket == k
-            answered_wait = wait[in_k & answered_mask]
-            sl[k] = service_level(answered_wait, wait[in_k & abandoned_mask],
-                                  int(np.count_nonzero(in_k & offered_mask)), threshold,
-                                  config.service_level_basis, config.short_abandon_seconds)
-            asa[k] = answered_wait.mean() if answered_wait.size else np.nan
+        numerator, denominator = service_level_counts(
+            bucket[answered_mask], wait[answered_mask], bucket[abandoned_mask],
+            wait[abandoned_mask], count(offered_mask), threshold, config.service_level_basis,
+            config.short_abandon_seconds)
+        np.divide(numerator, denominator, out=sl, where=denominator > 0)
+        answered = count(answered_mask)
+        wait_sum = np.bincount(bucket[answered_mask], weights=wait[answered_mask], minlength=n)[:n]
+        np.divide(wait_sum, answered, out=asa, where=answered > 0)
     completes = events[(events["event"] == int(Event.COMPLETE)) & (events["channel"] == cid)
                        & (events["tier"] == 0) & (events["time"] >= 0)]
     done_bucket = _bucket(completes["time"].to_numpy(), starts)

@@ -19,25 +19,44 @@ import numpy as np
 import pyarrow as pa
 
 
+def service_level_counts(group_answered: np.ndarray, answered_wait: np.ndarray,
+                         group_abandoned: np.ndarray, abandoned_wait: np.ndarray,
+                         offered: np.ndarray, threshold_seconds: float, basis: str,
+                         short_abandon_seconds: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
+    """Numerator and denominator of service level per group (the one definition).
+
+    ``group_*`` give each answered / abandoned contact's group index (0..n-1);
+    ``offered`` is the number offered per group.
+    """
+    n = offered.size
+
+    def count(groups: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        picked = groups if mask is None else groups[mask]
+        return np.bincount(picked, minlength=n)[:n].astype(float)
+
+    met = count(group_answered, answered_wait <= threshold_seconds)
+    offered = offered.astype(float)
+    if basis == "offered":
+        return met, offered
+    if basis == "answered":
+        return met, count(group_answered)
+    if basis == "abandon_met":
+        return met + count(group_abandoned, abandoned_wait <= threshold_seconds), offered
+    if basis == "exclude_short":
+        return met, offered - count(group_abandoned, abandoned_wait <= short_abandon_seconds)
+    raise ValueError(f"service_level_basis: unknown basis '{basis}'")
+
+
 def service_level(answered_wait: np.ndarray, abandoned_wait: np.ndarray, offered: int,
                   threshold_seconds: float, basis: str, short_abandon_seconds: float = 5.0) -> float:
     """Service level of one group of contacts; NaN when nothing qualifies."""
     answered_wait = np.asarray(answered_wait, dtype=float)
     abandoned_wait = np.asarray(abandoned_wait, dtype=float)
-    met = float(np.count_nonzero(answered_wait <= threshold_seconds))
-    if basis == "offered":
-        numerator, denominator = met, offered
-    elif basis == "answered":
-        numerator, denominator = met, answered_wait.size
-    elif basis == "abandon_met":
-        numerator = met + np.count_nonzero(abandoned_wait <= threshold_seconds)
-        denominator = offered
-    elif basis == "exclude_short":
-        numerator = met
-        denominator = offered - np.count_nonzero(abandoned_wait <= short_abandon_seconds)
-    else:
-        raise ValueError(f"service_level_basis: unknown basis '{basis}'")
-    return numerator / denominator if denominator > 0 else float("nan")
+    numerator, denominator = service_level_counts(
+        np.zeros(answered_wait.size, dtype=np.int64), answered_wait,
+        np.zeros(abandoned_wait.size, dtype=np.int64), abandoned_wait,
+        np.array([offered]), threshold_seconds, basis, short_abandon_seconds)
+    return float(numerator[0] / denominator[0]) if denominator[0] > 0 else float("nan")
 
 
 def step_integral(starts: np.ndarray, ends: np.ndarray, boundaries: np.ndarray,
