@@ -165,8 +165,12 @@ class ArrivalStream:
         self.row: dict = {}
 
     def next_day(self) -> None:
-        for day, times, row in self.days:
-            self.day, self.times, self.row, self.position = day, times, row, 0
+        if self.row:  # the day is over: its customers' hot fields are no longer needed
+            self.row["plan"] = None
+        for day, times, arrays in self.days:
+            key = (self.source, self.channel, day, 0)
+            self.row = self.engine._register(key, arrays, self.engine._plan(arrays))
+            self.day, self.times, self.position = day, times.tolist(), 0
             self._schedule()
             return
 
@@ -278,13 +282,13 @@ class Engine:
         events = self.log.to_table(until=self.calendar.sim_end)
         return EngineResult(events, self._attribute_table(events), self.roster, self.calendar)
 
-    def draw_arrivals(self, source: int, channel: str) -> list[tuple[int, list[float], dict]]:
+    def draw_arrivals(self, source: int, channel: str) -> list[tuple[int, np.ndarray, AttributeBlock]]:
         """Every day's arrival times and customers for one (source, channel).
 
         Each day keeps its own streams (common random numbers); the uniforms of
         all days are turned into customers in one vectorised pass.
         """
-        cid, calendar = CHANNELS.index(channel), self.calendar
+        calendar = self.calendar
         cv = self.config.channels[channel].overdispersion_cv
         days = [(day, day_arrivals(self.demand, calendar, self.registry, cv, source, channel, day))
                 for day in range(calendar.n_days)]
@@ -294,12 +298,10 @@ class Engine:
         uniforms = [attribute_uniforms(self.registry, source, channel, day, 0, times.size)
                     for day, times in days]
         arrays = attributes_from_uniforms(self.config, self.pool, channel, np.vstack(uniforms))
-        plan = self._plan(arrays)
         out, start = [], 0
         for day, times in days:
             stop = start + times.size
-            row = self._register((source, cid, day, 0), arrays.rows(start, stop), plan[start:stop])
-            out.append((day, times.tolist(), row))
+            out.append((day, times, arrays.rows(start, stop)))
             start = stop
         return out
 
@@ -474,7 +476,7 @@ class Engine:
     def _on_follow_up(self, event) -> None:
         parent, kind = event.value
         generation = parent.generation + 1
-        rows = len(self.blocks[(parent.source, parent.channel, parent.day, 0)]["plan"])
+        rows = len(self.block_arrays[(parent.source, parent.channel, parent.day, 0)])
         row = self._block(parent.source, parent.channel, parent.day, generation, rows)
         self.out(PACK(self.env.now, kind, parent.id, -1, -1, -1, parent.channel, -1,
                          self.next_id))

@@ -1,0 +1,261 @@
+"""Hand-computed examples for simulator/kpis.py, plus one end-to-end consistency check."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from simulator.config import CHANNELS, load_scenario
+from simulator.datasets import build_datasets
+from simulator.engine import simulate
+from simulator.kpis import compute_kpis, contact_kpis, staffing_kpis, targets_met, ticket_kpis
+from simulator.queue_stats import live_outcomes, service_level
+
+ROOT = Path(__file__).resolve().parents[2]
+MMC = ROOT / "scenarios/theory/mmc.yaml"
+NAN = math.nan
+
+# --------------------------------------------------------------------------- ticket_kpis
+
+# Six tickets (times in seconds, durations in minutes):
+#   A solved fast, one touch, rated 5, in SLA.
+#   B solved late, escalated and reopened, rated 2: breaches FRT (30 >= 15) and resolution
+#     (600 >= 240; 600 / 240 = 2.5 -> severe).
+#   C solved, no SLA policy (NaN targets), not rated.
+#   D answered but open at the horizon, unbreached: left out of resolution compliance.
+#   E never answered, open, escalated, already breached both clocks: counts as decided.
+#   F solved after a reopen, rated 4, in SLA.
+TICKETS = pd.DataFrame({
+    "ticket_id": [1, 2, 3, 4, 5, 6],
+    "first_response_at": [600.0, 1800.0, 300.0, 1200.0, NAN, 900.0],
+    "solved_at": [7200.0, 36000.0, 3600.0, NAN, NAN, 10800.0],
+    "frt_calendar_minutes": [10.0, 30.0, 5.0, 20.0, NAN, 15.0],
+    "resolution_calendar_minutes": [120.0, 600.0, 60.0, NAN, NAN, 180.0],
+    "fcr": [True, False, True, False, False, False],
+    "csat_score": [5.0, 2.0, NAN, NAN, NAN, 4.0],
+    "sla_first_response_target_minutes": [15.0, 15.0, NAN, 60.0, 15.0, 60.0],
+    "sla_first_response_breached": [False, True, False, False, True, False],
+    "sla_resolution_target_minutes": [240.0, 240.0, NAN, 240.0, 240.0, 240.0],
+    "sla_resolution_breached": [False, True, False, False, True, False],
+    "sla_severe_breach": [False, True, False, False, False, False],
+    "escalations": [0, 1, 0, 0, 1, 0],
+    "reopens": [0, 1, 0, 0, 0, 1],
+    "open_at_horizon": [False, False, False, True, True, False],
+})
+
+
+def test_ticket_kpis_hand_computed():
+    kpis = ticket_kpis(TICKETS)
+    expected = {
+        "tickets": 6,
+        # FRT of the 5 answered: 10, 30, 5, 20, 15 -> mean 80 / 5 = 16; sorted median 15.
+        "frt_mean_minutes": 16.0,
+        "frt_median_minutes": 15.0,
+        # TTR of the 4 solved: 2, 10, 1, 3 h -> mean 16 / 4 = 4; median (2 + 3) / 2 = 2.5.
+        "ttr_mean_hours": 4.0,
+        "ttr_median_hours": 2.5,
+        # FCR: A and C of the 4 solved (A, B, C, F).
+        "fcr_rate": 2 / 4,
+        # CSAT responses 5, 2, 4: mean 11 / 3; 4-5 are 2 of 3.
+        "csat_mean": 11 / 3,
+        "csat_satisfied_rate": 2 / 3,
+        "csat_responses": 3,
+        # FRT decided = (answered or breached) with a target: A, B, D, E, F (C has no
+        # target); breached B, E -> 1 - 2/5.
+        "sla_first_response_compliance": 1 - 2 / 5,
+        # Resolution decided = (solved or breached) with a target: A, B, E, F (C has no
+        # target, D is open and unbreached); breached B, E -> 1 - 2/4.
+        "sla_resolution_compliance": 1 - 2 / 4,
+        "sla_severe_breaches": 1,
+        # Escalated B, E of 6 tickets; reopened B, F of 4 solved.
+        "escalation_rate": 2 / 6,
+        "reopen_rate": 2 / 4,
+        "open_at_horizon": 2,
+    }
+    assert kpis.keys() == expected.keys()
+    for name, value in expected.items():
+        assert kpis[name] == pytest.approx(value), name
+
+
+def test_ticket_kpis_nan_without_solves_or_responses():
+    # Only ticket E: nothing solved, answered or rated.
+    kpis = ticket_kpis(TICKETS.iloc[[4]])
+    for name in ("frt_mean_minutes", "frt_median_minutes", "ttr_mean_hours",
+                 "ttr_median_hours", "fcr_rate", "csat_mean", "csat_satisfied_rate",
+                 "reopen_rate"):
+        assert math.isnan(kpis[name]), name
+    assert kpis["csat_responses"] == 0
+    # E breached both clocks while open: both compliances are 1 - 1/1 = 0.
+    assert kpis["sla_first_response_compliance"] == 0.0
+    assert kpis["sla_resolution_compliance"] == 0.0
+    assert kpis["escalation_rate"] == 1.0
+
+
+def test_ticket_kpis_compliance_nan_when_nothing_decided():
+    # Only C (no target) and D (open, unbreached): resolution has nothing decided,
+    # and only D's first response (target 60, in time) is decided -> 1 - 0/1.
+    kpis = ticket_kpis(TICKETS.iloc[[2, 3]])
+    assert math.isnan(kpis["sla_resolution_compliance"])
+    assert kpis["sla_first_response_compliance"] == 1.0
+
+
+# --------------------------------------------------------------------------- contact_kpis
+
+# 8 contacts: 2 deflected, so 6 offered. Answered waits 0, 10, 25; abandoned after 8 and
+# 40 s; one still waiting at the horizon. Threshold 20 s: answered within it: 0, 10 -> 2.
+CONTACTS = pd.DataFrame({
+    "outcome": ["ticket", "ticket", "ticket", "abandoned", "abandoned", "deflected",
+                "waiting_at_horizon", "deflected"],
+    "wait_seconds": [0.0, 10.0, 25.0, 8.0, 40.0, NAN, NAN, NAN],
+    "answered_at": [100.0, 110.0, 125.0, NAN, NAN, NAN, NAN, NAN],
+})
+
+
+def _config(*overrides: str):
+    return load_scenario(MMC, overrides)
+
+
+@pytest.mark.parametrize(("overrides", "expected"), [
+    ((), 2 / 6),                                                     # offered: 2 / 6
+    (("service_level_basis=answered",), 2 / 3),                      # 2 / 3 answered
+    (("service_level_basis=abandon_met",), 3 / 6),                   # (2 + abandon at 8) / 6
+    (("service_level_basis=exclude_short",), 2 / 6),                 # no abandon <= 5 s
+    (("service_level_basis=exclude_short", "short_abandon_seconds=10"), 2 / 5),  # 8 <= 10
+])
+def test_contact_kpis_live(overrides, expected):
+    kpis = contact_kpis(_config(*overrides), CONTACTS, True, 20.0)
+    assert kpis["contacts"] == 8
+    assert kpis["deflection_rate"] == pytest.approx(2 / 8)
+    assert kpis["service_level"] == pytest.approx(expected)
+    assert kpis["asa_seconds"] == pytest.approx((0 + 10 + 25) / 3)
+    assert kpis["abandonment_rate"] == pytest.approx(2 / 6)
+
+
+def test_contact_kpis_async_has_no_queue_kpis():
+    kpis = contact_kpis(_config(), CONTACTS, False, 0.0)
+    assert kpis == {"contacts": 8, "deflection_rate": pytest.approx(0.25)}
+
+
+def test_contact_kpis_nothing_offered():
+    # Only deflected contacts: deflection 2/2, service level, ASA and abandonment NaN.
+    kpis = contact_kpis(_config(), CONTACTS.iloc[[5, 7]], True, 20.0)
+    assert kpis["deflection_rate"] == 1.0
+    assert math.isnan(kpis["service_level"])
+    assert math.isnan(kpis["asa_seconds"])
+    assert math.isnan(kpis["abandonment_rate"])
+
+
+# --------------------------------------------------------------------------- staffing_kpis
+
+
+def test_staffing_kpis_occupancy_and_utilisation():
+    # busy 3600 + 1800 = 5400; available 1200 + 600 = 1800; break 900; lunch 1800;
+    # training 900. Occupancy 5400 / (5400 + 1800) = 0.75; utilisation 5400 / 10800 = 0.5.
+    states = pd.DataFrame({
+        "agent_id": [0, 0, 0, 0, 1, 1, 1],
+        "state": ["available", "busy", "break", "lunch", "busy", "available", "training"],
+        "duration_seconds": [1200.0, 3600.0, 900.0, 1800.0, 1800.0, 600.0, 900.0],
+    })
+    assert staffing_kpis(states) == {"occupancy": pytest.approx(0.75),
+                                     "utilisation": pytest.approx(0.5)}
+
+
+def test_staffing_kpis_without_busy_or_available_time():
+    # Only a break: occupancy 0 / 0 is NaN, utilisation 0 / 900 = 0.
+    kpis = staffing_kpis(pd.DataFrame({"state": ["break"], "duration_seconds": [900.0]}))
+    assert math.isnan(kpis["occupancy"])
+    assert kpis["utilisation"] == 0.0
+    # Available but never busy: occupancy 0 / 600 = 0.
+    idle = staffing_kpis(pd.DataFrame({"state": ["available"], "duration_seconds": [600.0]}))
+    assert idle == {"occupancy": 0.0, "utilisation": 0.0}
+
+
+# --------------------------------------------------------------------------- targets_met
+
+
+def test_targets_met():
+    # Defaults: phone and chat service level 0.8, abandonment <= 0.05, FRT compliance
+    # 0.95, resolution compliance 0.90, no severe breach. Chat is not a channel here.
+    config = _config()
+    channels = {"phone": {"service_level": 0.8, "abandonment_rate": 0.06}}
+    overall = {"sla_first_response_compliance": NAN, "sla_resolution_compliance": 0.85,
+               "sla_severe_breaches": 0}
+    checks = targets_met(config, channels, overall)
+    assert set(checks) == {"phone_service_level", "phone_abandonment",
+                           "sla_first_response_compliance", "sla_resolution_compliance",
+                           "sla_severe_breaches"}
+    assert checks["phone_service_level"] == {"target": 0.8, "value": 0.8, "met": True}  # >=
+    assert checks["phone_abandonment"] == {"target": 0.05, "value": 0.06, "met": False}
+    assert checks["sla_first_response_compliance"]["met"] is True   # NaN: nothing decided
+    assert checks["sla_resolution_compliance"] == {"target": 0.9, "value": 0.85, "met": False}
+    assert checks["sla_severe_breaches"] == {"target": 0, "value": 0, "met": True}
+
+
+def test_targets_met_severe_breach_and_compliance_at_target():
+    config = _config()
+    channels = {"phone": {"service_level": 0.79, "abandonment_rate": 0.05}}
+    overall = {"sla_first_response_compliance": 0.95, "sla_resolution_compliance": 0.9,
+               "sla_severe_breaches": 1}
+    checks = targets_met(config, channels, overall)
+    assert checks["phone_service_level"]["met"] is False
+    assert checks["phone_abandonment"]["met"] is True        # 0.05 <= 0.05
+    assert checks["sla_first_response_compliance"]["met"] is True
+    assert checks["sla_resolution_compliance"]["met"] is True
+    assert checks["sla_severe_breaches"]["met"] is False     # 1 > 0
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+@pytest.fixture(scope="module")
+def run():
+    config = load_scenario(ROOT / "scenarios/theory/mmc_abandon.yaml",
+                           ("calendar.days=1", "calendar.warmup_days=0"))
+    result = simulate(config, 11)
+    datasets = build_datasets(config, result)
+    return config, result, datasets, compute_kpis(config, datasets, result.roster)
+
+
+def test_phone_kpis_match_direct_service_level(run):
+    config, result, datasets, kpis = run
+    contacts = datasets.contacts
+    phone = contacts[contacts["channel"] == CHANNELS.index("phone")]
+    offered = phone[phone["outcome"] != "deflected"]
+    answered = offered[offered["answered_at"].notna()]
+    abandoned = offered[offered["outcome"] == "abandoned"]
+    assert len(answered) > 0 and len(abandoned) > 0
+    threshold = config.channels["phone"].answer_within_seconds
+    expected = service_level(answered["wait_seconds"], abandoned["wait_seconds"], len(offered),
+                             threshold, config.service_level_basis, config.short_abandon_seconds)
+    values = kpis["channels"]["phone"]
+    assert values["service_level"] == pytest.approx(expected)
+    assert values["abandonment_rate"] == pytest.approx(len(abandoned) / len(offered))
+    assert values["asa_seconds"] == pytest.approx(answered["wait_seconds"].mean())
+    # The same contacts read straight from the event log give the same service level.
+    live = live_outcomes(result.events, CHANNELS.index("phone"), 0.0, result.calendar.sim_end)
+    assert live.offered == len(offered)
+    assert live.service_level(threshold, config.service_level_basis) == pytest.approx(expected)
+
+
+def test_interval_table_sums_to_contact_counts(run):
+    config, _result, datasets, kpis = run
+    contacts = datasets.contacts
+    phone = contacts[contacts["channel"] == CHANNELS.index("phone")]
+    intervals = datasets.intervals[datasets.intervals["channel"] == "phone"]
+    assert len(intervals) == 96                       # one day of 15-minute intervals
+    assert intervals["offered"].sum() == (phone["outcome"] != "deflected").sum()
+    assert intervals["answered"].sum() == phone["answered_at"].notna().sum()
+    assert intervals["abandoned"].sum() == (phone["outcome"] == "abandoned").sum()
+    # Offered = answered + abandoned + still waiting at the horizon.
+    waiting = (phone["outcome"] == "waiting_at_horizon").sum()
+    assert intervals["offered"].sum() == (intervals["answered"].sum()
+                                          + intervals["abandoned"].sum() + waiting)
+    # On the 'offered' basis, answered within threshold summed over the intervals, over
+    # offered summed, is the phone KPI.
+    assert config.service_level_basis == "offered"
+    within = intervals["answered_within_threshold"].sum()
+    assert within / intervals["offered"].sum() == pytest.approx(
+        kpis["channels"]["phone"]["service_level"])
