@@ -182,15 +182,20 @@ def compute_kpis(config: ScenarioConfig, datasets: Datasets, roster) -> dict:
 
 
 def targets_met(config: ScenarioConfig, channels: dict, overall: dict) -> dict[str, dict]:
-    """Each service target with its value and whether it holds."""
+    """Each service target with its value and whether it holds.
+
+    A target with nothing to measure (no contacts offered, no SLA decided) is met.
+    """
     targets, checks = config.targets, {}
     for name, target in targets.service_level.items():
         if name in channels:
             value = channels[name].get("service_level", math.nan)
-            checks[f"{name}_service_level"] = {"target": target, "value": value, "met": value >= target}
+            checks[f"{name}_service_level"] = {"target": target, "value": value,
+                                               "met": math.isnan(value) or value >= target}
             abandon = channels[name].get("abandonment_rate", math.nan)
-            checks[f"{name}_abandonment"] = {"target": targets.max_abandonment, "value": abandon,
-                                             "met": abandon <= targets.max_abandonment}
+            checks[f"{name}_abandonment"] = {
+                "target": targets.max_abandonment, "value": abandon,
+                "met": math.isnan(abandon) or abandon <= targets.max_abandonment}
     for key, target in (("sla_first_response_compliance", targets.first_response_compliance),
                         ("sla_resolution_compliance", targets.resolution_compliance)):
         value = overall[key]

@@ -60,6 +60,8 @@ def elapsed(calendar: Calendar, start: np.ndarray, end: np.ndarray,
 
 def band(elapsed_seconds: np.ndarray, target_seconds: np.ndarray) -> np.ndarray:
     """Highest band reached (0.5 ... 2.0), or 0 below 50% or without a target."""
+    elapsed_seconds = np.asarray(elapsed_seconds, dtype=float)
+    target_seconds = np.asarray(target_seconds, dtype=float)
     ratio = np.divide(elapsed_seconds, target_seconds, out=np.zeros_like(elapsed_seconds),
                       where=np.isfinite(target_seconds) & (target_seconds > 0))
     ratio = np.nan_to_num(ratio, nan=0.0)
