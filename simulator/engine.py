@@ -207,6 +207,7 @@ class Engine:
         self.sequence = 0
         self._build_queues()
         self._build_policies()
+        self.on_complete, self.on_patience = self._on_complete, self._on_patience  # bound once
 
     # ----------------------------------------------------------------- set-up
     def _build_queues(self) -> None:
@@ -390,7 +391,7 @@ class Engine:
                 return
         heappush(self.queue_heaps[queue], (item.key, item))
         if live and patience != INF:
-            Timer(self.env, patience, self._on_patience, item)
+            Timer(self.env, patience, self.on_patience, item)
 
     def _start(self, agent: AgentRuntime, item: WorkItem, now: float) -> None:
         item.state = 1  # assigned
@@ -403,7 +404,7 @@ class Engine:
                 self.idle.offer(agent.chat_queue, (held, now), agent)
         self.out(PACK(now, E_ASSIGN, ticket.id, item.number, agent.id, item.tier,
                       ticket.channel, held, now - item.enqueued))
-        Timer(self.env, item.work, self._on_complete, (agent, item))
+        Timer(self.env, item.work, self.on_complete, (agent, item))
 
     def _on_complete(self, event) -> None:
         agent, item = event.value
@@ -428,6 +429,8 @@ class Engine:
         while True:
             if agent.held:
                 item = queues.head(agent.chat_queue)
+            elif len(agent.queues) == 1:
+                item = queues.head(agent.queues[0])
             else:
                 item = queues.best(agent.queues)
             if item is None:
