@@ -465,15 +465,14 @@ class Engine:
         if not self._open_at(parent.channel, when):
             if kind == E_REDIAL:
                 return  # the caller gives up rather than call a closed line
-            opening = self._next_open(parent.channel, when)
-            if opening is None:
+            stretch = self._next_open_stretch(parent.channel, when)
+            if stretch is None:
                 return
-            # Customers who found the line closed come back over the first open hour,
-            # not all at the opening instant.
-            offset = float(parent.row["follow_up_offset"][parent.position]) * 3600.0
-            when = min(opening + offset, self.calendar.sim_end)
-            if not self._open_at(parent.channel, when):
-                when = opening
+            # A customer who comes back while the line is closed calls at some time
+            # in the next open stretch (a drawn share of it), not at the opening.
+            opening, closing = stretch
+            offset = float(parent.row["follow_up_offset"][parent.position])
+            when = min(opening + offset * (closing - opening), self.calendar.sim_end)
         Timer(self.env, when - self.env.now, self._on_follow_up, (parent, kind))
 
     def _on_follow_up(self, event) -> None:
@@ -490,14 +489,19 @@ class Engine:
         index = bisect_right(self.interval_starts, time) - 1
         return bool(self.open_masks[channel][index])
 
-    def _next_open(self, channel: int, time: float) -> float | None:
+    def _next_open_stretch(self, channel: int, time: float) -> tuple[float, float] | None:
+        """Start and end of the channel's next run of open intervals after ``time``."""
         index = bisect_right(self.interval_starts, time)
-        mask = self.open_masks[channel]
-        while index < len(mask):  # a closed stretch is a night or a weekend: short
-            if mask[index]:
-                return self.interval_starts[index]
+        mask, starts = self.open_masks[channel], self.interval_starts
+        while index < len(mask) and not mask[index]:  # a night or a weekend: short
             index += 1
-        return None
+        if index == len(mask):
+            return None
+        end = index
+        while end < len(mask) and mask[end]:
+            end += 1
+        closing = starts[end] if end < len(starts) else self.calendar.sim_end
+        return starts[index], closing
 
     def timer(self, delay: float, callback, payload) -> None:
         Timer(self.env, delay, callback, payload)
