@@ -65,11 +65,10 @@ def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
 def without_locators(events: pd.DataFrame) -> pd.DataFrame:
     """Arrive rows carry the attribute block's day and position in ``item`` and
     ``agent``; the tables need neither (they are in the attribute table)."""
-    arrive = events["event"] == int(Event.ARRIVE)
-    events = events.copy()
-    events.loc[arrive, "item"] = -1
-    events.loc[arrive, "agent"] = -1
-    return events
+    arrive = (events["event"] == int(Event.ARRIVE)).to_numpy()
+    item, agent = events["item"].to_numpy().copy(), events["agent"].to_numpy().copy()
+    item[arrive], agent[arrive] = -1, -1
+    return events.assign(item=item, agent=agent)
 
 
 # --------------------------------------------------------------------------- contacts

@@ -18,7 +18,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from heapq import heappop, heappush
+from heapq import heappush
 
 import numpy as np
 import pyarrow as pa
@@ -81,7 +81,9 @@ class AgentRuntime:
         "drained",
         "held",
         "id",
+        "idle_heap",
         "queues",
+        "slot_heap",
         "tier",
         "version",
     )
@@ -97,6 +99,8 @@ class AgentRuntime:
         self.held = 0
         self.available = False
         self.drained = None
+        self.idle_heap: list = []  # set by Engine._build_pools
+        self.slot_heap: list = []
 
 
 class Ticket:
@@ -227,13 +231,26 @@ class Engine:
         self.work_queue_of = [[self.work_queue.get((t, c), -1) for c in range(len(CHANNELS))]
                               for t in range(len(TIERS))]
         self.queues = Queues(len(meta))
-        self.idle = IdlePools(len(meta))
-        self.idle_heaps = self.idle.heaps
         self.queue_heaps = self.queues.heaps
         chat = self.config.channels.get("chat")
         self.chat_limit = chat.concurrency if chat else 1
         self.slowdown = list(chat.slowdown) if chat else [1.0]
         self.agents = [self._runtime(agent) for agent in self.roster]
+        self._build_pools(len(meta))
+
+    def _build_pools(self, queue_count: int) -> None:
+        """Agents with the same tier and queues share one idle heap (routing.IdlePools)."""
+        pools: dict[tuple, int] = {}
+        for runtime in self.agents:
+            pools.setdefault((runtime.tier, runtime.queues), len(pools))
+        self.idle = IdlePools(len(pools), queue_count)
+        for (_, queues), pool in pools.items():
+            for queue in queues:
+                self.idle.serve(queue, pool, with_slots=queue == self.live_queue.get(CHANNELS.index("chat"), -1))
+        for runtime in self.agents:
+            pool = pools[(runtime.tier, runtime.queues)]
+            runtime.idle_heap = self.idle.idle[pool]
+            runtime.slot_heap = self.idle.slots[pool]
 
     def _runtime(self, agent: RosterAgent) -> AgentRuntime:
         skills = [CHANNELS.index(c) for c in agent.skills]
@@ -281,7 +298,16 @@ class Engine:
             if progress is not None:
                 progress(done, len(day_ends))
         events = self.log.to_table(until=self.calendar.sim_end)
-        return EngineResult(events, self._attribute_table(events), self.roster, self.calendar)
+        attributes = self._attribute_table(events)
+        self._release()
+        return EngineResult(events, attributes, self.roster, self.calendar)
+
+    def _release(self) -> None:
+        """Drop the run's working state (log buffers, customer blocks, pending
+        events) once the tables exist, so peak memory is the tables, not both."""
+        self.log = self.out = self.out_ahead = None
+        self.blocks, self.block_arrays = {}, {}
+        self.env = None
 
     def draw_arrivals(self, source: int, channel: str) -> list[tuple[int, np.ndarray, AttributeBlock]]:
         """Every day's arrival times and customers for one (source, channel).
@@ -383,12 +409,10 @@ class Engine:
         item = WorkItem(ticket, number, tier, queue, key, work, live, now)
         if number > 1:  # a ticket's first item enters its queue at ARRIVE
             self.out(PACK(now, E_ENQUEUE, ticket.id, number, -1, tier, channel, queue, NAN))
-        idle = self.idle_heaps[queue]
-        while idle:  # the longest-idle agent whose entry is current (routing.IdlePools)
-            entry = heappop(idle)
-            if entry[2] == entry[3].version:
-                self._start(entry[3], item, now)
-                return
+        agent = self.idle.take(queue)
+        if agent is not None:
+            self._start(agent, item, now)
+            return
         heappush(self.queue_heaps[queue], (item.key, item))
         if live and patience != INF:
             Timer(self.env, patience, self.on_patience, item)
@@ -401,7 +425,7 @@ class Engine:
         if item.live and item.queue == agent.chat_queue:
             item.work *= self.slowdown[held - 1]
             if held < agent.chat_limit and agent.available:
-                self.idle.offer(agent.chat_queue, (held, now), agent)
+                heappush(agent.slot_heap, ((held, now), agent.id, agent.version, agent))
         self.out(PACK(now, E_ASSIGN, ticket.id, item.number, agent.id, item.tier,
                       ticket.channel, held, now - item.enqueued))
         Timer(self.env, item.work, self.on_complete, (agent, item))
@@ -441,10 +465,9 @@ class Engine:
                 return
         agent.version += 1
         if agent.held:
-            self.idle.offer(agent.chat_queue, (agent.held, now), agent)
+            heappush(agent.slot_heap, ((agent.held, now), agent.id, agent.version, agent))
         else:
-            for queue in agent.queues:
-                self.idle.offer(queue, (0, now), agent)
+            heappush(agent.idle_heap, ((0, now), agent.id, agent.version, agent))
 
     def _on_patience(self, event) -> None:
         item = event.value

@@ -141,6 +141,14 @@ def staffing_kpis(states: pd.DataFrame) -> dict[str, float]:
     return {"occupancy": _ratio(busy, busy + available), "utilisation": _ratio(busy, paid)}
 
 
+def channel_occupancy(intervals: pd.DataFrame, channel: str) -> float:
+    """Busy / staffed time of the L1 agents skilled in the channel, over the period."""
+    rows = intervals[intervals["channel"] == channel]
+    staffed = rows["staffed_agents"].to_numpy()
+    busy = np.nan_to_num(rows["occupancy"].to_numpy()) * staffed
+    return _ratio(busy.sum(), staffed.sum())
+
+
 def chat_kpis(config: ScenarioConfig, datasets: Datasets, roster) -> dict[str, float]:
     chat_agents = {a.id for a in roster if a.tier == "L1" and "chat" in a.skills}
     states = datasets.agent_states[datasets.agent_states["agent_id"].isin(chat_agents)]
@@ -170,6 +178,7 @@ def compute_kpis(config: ScenarioConfig, datasets: Datasets, roster) -> dict:
         values.update(ticket_kpis(tickets[tickets["channel"] == name]))
         if live:
             values["answer_within_seconds"] = threshold
+        values["occupancy"] = channel_occupancy(datasets.intervals, name)
         channels[name] = values
     overall = contact_kpis(config, contacts, False, 0.0) | ticket_kpis(tickets)
     overall.update(staffing_kpis(datasets.agent_states))

@@ -82,20 +82,20 @@ def after_work(engine, ticket, item, agent_id: int, now: float) -> None:
     elif flags & ESCALATE_L3 and tier == 1:
         ticket.flags = flags & ~ESCALATE_L3
         _escalate(engine, ticket, item, agent_id, 2, "l3_work_seconds", now)
-    elif flags & PENDING:
-        ticket.flags = flags & ~PENDING
-        engine.out(PACK(now, E_PENDING, ticket.id, item.number, agent_id, tier, ticket.channel,
-                        -1, NAN))
-        engine.timer(_drawn(ticket, "pending_delay_seconds"), _resume,
-                     (engine, ticket, E_CUSTOMER_REPLY))
-    elif flags & HOLD:
-        ticket.flags = flags & ~HOLD
-        engine.out(PACK(now, E_HOLD, ticket.id, item.number, agent_id, tier, ticket.channel,
-                        -1, NAN))
-        engine.timer(_drawn(ticket, "hold_delay_seconds"), _resume,
-                     (engine, ticket, E_RELEASE))
+    elif flags & PENDING:  # waiting on the customer, who replies after a drawn delay
+        _wait(engine, ticket, item, agent_id, now, PENDING, E_PENDING, "pending_delay_seconds",
+              E_CUSTOMER_REPLY)
+    elif flags & HOLD:  # waiting on engineering
+        _wait(engine, ticket, item, agent_id, now, HOLD, E_HOLD, "hold_delay_seconds", E_RELEASE)
     else:
         _solve(engine, ticket, item, agent_id, now)
+
+
+def _wait(engine, ticket, item, agent_id, now, flag, event, delay_column, resume_event) -> None:
+    ticket.flags &= ~flag
+    engine.out(PACK(now, event, ticket.id, item.number, agent_id, item.tier, ticket.channel,
+                    -1, NAN))
+    engine.timer(_drawn(ticket, delay_column), _resume, (engine, ticket, resume_event))
 
 
 def _escalate(engine, ticket, item, agent_id, tier, work_column, now) -> None:

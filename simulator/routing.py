@@ -77,21 +77,35 @@ class Queues:
 
 
 class IdlePools:
-    """One heap of available agents per queue index, with lazy deletion."""
+    """Available agents, one heap per pool of agents with the same skills.
 
-    __slots__ = ("heaps",)
+    An idle agent sits in its pool's heap once, keyed (0, free since); a chat
+    agent holding fewer chats than its limit sits in its pool's slot heap,
+    keyed (chats held, free since), valid for live chats only. A queue knows
+    which heaps can serve it (``candidates``): a handful, whatever the
+    number of agents. Entries carry the agent's version; a taken or departed
+    agent's entries are stale and skipped when they reach the top.
+    """
 
-    def __init__(self, count: int) -> None:
-        self.heaps: list[list] = [[] for _ in range(count)]
+    __slots__ = ("candidates", "idle", "slots")
 
-    def offer(self, queue: int, rank: tuple, agent) -> None:
-        heappush(self.heaps[queue], (rank, agent.id, agent.version, agent))
+    def __init__(self, pools: int, queues: int) -> None:
+        self.idle: list[list] = [[] for _ in range(pools)]
+        self.slots: list[list] = [[] for _ in range(pools)]
+        self.candidates: list[list[list]] = [[] for _ in range(queues)]
+
+    def serve(self, queue: int, pool: int, with_slots: bool) -> None:
+        """Let ``pool`` serve ``queue`` (idle agents; partly busy chat agents too)."""
+        self.candidates[queue].append(self.idle[pool])
+        if with_slots:
+            self.candidates[queue].append(self.slots[pool])
 
     def take(self, queue: int):
-        """The first agent whose entry is current, or None."""
-        heap = self.heaps[queue]
-        while heap:
-            _, _, version, agent = heappop(heap)
-            if version == agent.version:
-                return agent
-        return None
+        """The longest-idle current agent among the heaps serving ``queue``, or None."""
+        best = None
+        for heap in self.candidates[queue]:
+            while heap and heap[0][2] != heap[0][3].version:
+                heappop(heap)
+            if heap and (best is None or heap[0] < best[0]):
+                best = heap
+        return heappop(best)[3] if best is not None else None

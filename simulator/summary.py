@@ -14,6 +14,7 @@ ROWS = (
     ("CSAT (4-5)", "csat_satisfied_rate", "pct"),
     ("FRT SLA met", "sla_first_response_compliance", "pct"),
     ("resolution SLA met", "sla_resolution_compliance", "pct"),
+    ("occupancy", "occupancy", "pct"),
     ("tickets", "tickets", "int"),
     ("open at horizon", "open_at_horizon", "int"),
 )
