@@ -1,4 +1,5 @@
-"""Small random scenarios for property tests (at most a day plus a warm-up day)."""
+"""Small random scenarios for property tests: two days (the first a daylight-saving
+Sunday in Berlin, the second a holiday) after one warm-up day."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def small_scenarios(draw) -> dict:
     week = ALL_WEEK if shifts == "all_week" else DAY_SHIFT
     return {
         "name": "prop",
-        "calendar": {"start_date": "2026-03-27", "timezone": "Europe/Berlin", "days": 2,
+        "calendar": {"start_date": "2026-03-29", "timezone": "Europe/Berlin", "days": 2,
                      "warmup_days": 1, "holidays": ["2026-03-30"]},
         "channels": channels,
         "categories": {"a": {"share": 0.6, "deflection_share": draw(st.sampled_from([0.0, 0.2])),
