@@ -136,3 +136,24 @@ def test_demand_change_on_one_day_leaves_other_days_customers_unchanged(data, se
     more = b[(b["generation"] == 0) & (b["day"] == holiday)]
     fewer = a[(a["generation"] == 0) & (a["day"] == holiday)]
     assert len(more) > len(fewer)
+
+
+def test_a_demand_event_keeps_every_baseline_customer_and_adds_more():
+    from simulator.config import load_scenario
+
+    path = "scenarios/theory/mmc_abandon.yaml"
+    days = ("calendar.days=2", "calendar.warmup_days=0")
+    outage = ("demand_events=[{name: outage, start: 2026-01-05T10:00:00, duration_hours: 6, "
+              "extra_volume_factor: 3.0, channels: [phone]}]")
+    base = simulate(load_scenario(path, days), 5).attributes.to_pandas()
+    surge = simulate(load_scenario(path, (*days, outage)), 5).attributes.to_pandas()
+    key = ["source", "channel", "day", "generation", "position"]
+    columns = [*key, "arrival_time", "customer", "work_seconds", "patience_seconds"]
+    first = base[base["generation"] == 0][columns].sort_values(key).reset_index(drop=True)
+    kept = surge[(surge["generation"] == 0) & (surge["source"] == 0)][columns]
+    pd.testing.assert_frame_equal(first, kept.sort_values(key).reset_index(drop=True))
+    extra = surge[surge["source"] == 1]
+    in_window = extra["arrival_time"].between(10 * 3600, 16 * 3600)
+    assert len(extra) > 0 and in_window.all()
+    expected = 3.0 * 8640 * 6 / 24  # +300% of 0.1 calls/s over six hours
+    assert abs(len(extra) - expected) < 5 * expected**0.5
