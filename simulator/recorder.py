@@ -105,12 +105,13 @@ class EventLog:
         rows = _sorted(np.frombuffer(self._buffer, dtype=ROW_DTYPE))
         ahead = _sorted(np.frombuffer(self._ahead, dtype=ROW_DTYPE))
         if until is not None:
-            rows = rows[rows["time"] <= until]
-            ahead = ahead[ahead["time"] <= until]
-        if ahead.size:
-            at = np.searchsorted(rows["time"], ahead["time"], side="left")
-            rows = np.insert(rows, at, ahead)
-        arrays = [pa.array(np.ascontiguousarray(rows[name]), type=kind) for name, kind in COLUMNS]
+            if rows.size and rows["time"][-1] > until:
+                rows = rows[: np.searchsorted(rows["time"], until, side="right")]
+            ahead = ahead[: np.searchsorted(ahead["time"], until, side="right")]
+        at = np.searchsorted(rows["time"], ahead["time"], side="left")
+        # One contiguous copy per column, merged as it is copied (no full-row copies).
+        arrays = [pa.array(np.insert(rows[name], at, ahead[name]), type=kind)
+                  for name, kind in COLUMNS]
         return pa.table(arrays, names=[name for name, _ in COLUMNS])
 
 
