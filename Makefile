@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/supportsim simulate scenarios/baseline.yaml --days 14 --force
+	$(BIN)/supportsim simulate scenarios/baseline.yaml --force
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
