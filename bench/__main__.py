@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 
 from bench.peers import run_ciw, run_minimal_simpy
-from simulator.config import load_scenario
 from simulator.engine import simulate
+from simulator.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 AGENTS, RATE, AHT, PATIENCE = 20, 0.1, 180.0, 180.0

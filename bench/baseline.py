@@ -17,10 +17,10 @@ from pathlib import Path
 
 import yaml
 
-from simulator.config import load_scenario
 from simulator.datasets import build_datasets
 from simulator.engine import simulate
 from simulator.kpis import compute_kpis
+from simulator.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,8 +17,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from simulator.config import ConfigError, load_scenario, scenario_schema
+from simulator.config import ConfigError
 from simulator.export import OutputExistsError, clean_json
+from simulator.loading import load_scenario, scenario_schema
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 

@@ -23,10 +23,11 @@ from heapq import heappush
 import numpy as np
 import pyarrow as pa
 import simpy
-from simpy.events import NORMAL, Event
+from simpy.events import Event
 
 from simulator import lifecycle
 from simulator.agents import RosterAgent, build_roster
+from simulator.attribute_table import attribute_table
 from simulator.calendar import Calendar, calendar_for
 from simulator.config import CHANNELS, PRIORITIES, SYNCHRONOUS_CHANNELS, TIERS, ScenarioConfig
 from simulator.demand import (
@@ -50,12 +51,12 @@ from simulator.recorder import (
     E_DEFLECT,
     E_ENQUEUE,
     E_REDIAL,
-    E_REPEAT,
     PACK,
     AgentState,
     EventLog,
 )
 from simulator.routing import WAITING, IdlePools, Queues, WorkItem
+from simulator.runtime import AgentRuntime, ArrivalStream, Ticket, Timer
 from simulator.streams import StreamRegistry
 
 AVAILABLE = AgentState.AVAILABLE
@@ -71,124 +72,6 @@ class EngineResult:
     attributes: pa.Table
     roster: tuple[RosterAgent, ...]
     calendar: Calendar
-
-
-class AgentRuntime:
-    __slots__ = (
-        "available",
-        "chat_limit",
-        "chat_queue",
-        "drained",
-        "held",
-        "id",
-        "idle_heap",
-        "queues",
-        "slot_heap",
-        "tier",
-        "version",
-    )
-
-    def __init__(self, agent: RosterAgent, queues: tuple[int, ...], chat_queue: int,
-                 chat_limit: int) -> None:
-        self.id = agent.id
-        self.tier = agent.tier_index
-        self.queues = queues
-        self.chat_queue = chat_queue
-        self.chat_limit = chat_limit
-        self.version = 0
-        self.held = 0
-        self.available = False
-        self.drained = None
-        self.idle_heap: list = []  # set by Engine._build_pools
-        self.slot_heap: list = []
-
-
-class Ticket:
-    """Runtime state of one contact that became (or may become) a ticket.
-
-    ``flags`` holds what the customer drew at arrival that is still to happen
-    (lifecycle.ESCALATE_L2, ...), so the common path (answer, solve, close)
-    tests one integer.
-    """
-
-    __slots__ = ("channel", "customer_tier", "day", "deadline", "flags", "generation", "id",
-                 "items", "parent", "position", "priority", "reopens_left", "row", "source",
-                 "tier")
-
-    def __init__(self, contact_id, channel, source, day, generation, position, row, parent,
-                 priority, customer_tier, deadline, flags, reopens):
-        self.id = contact_id
-        self.channel = channel
-        self.source = source
-        self.day = day
-        self.generation = generation
-        self.position = position
-        self.row = row
-        self.parent = parent
-        self.priority = priority
-        self.customer_tier = customer_tier
-        self.deadline = deadline
-        self.flags = flags
-        self.reopens_left = reopens
-        self.tier = 0
-        self.items = 0
-
-
-class Timer(Event):
-    """A timeout with one callback and a payload, scheduled in one step.
-
-    Equivalent to ``env.timeout(delay, value).callbacks.append(callback)``
-    (through SimPy's public ``Environment.schedule``), without the second call.
-    """
-
-    def __init__(self, env: simpy.Environment, delay: float, callback, value=None) -> None:
-        self.env = env
-        self.callbacks = [callback]
-        self._value = value
-        self._ok = True
-        env.schedule(self, NORMAL, delay)
-
-
-class ArrivalStream:
-    """Arrivals of one (source, channel): a chain of timeouts, one per contact.
-
-    A chain of callbacks rather than a process: no generator to resume per
-    arrival. Each day's times and customers are drawn when the day begins.
-    """
-
-    __slots__ = ("channel", "day", "days", "engine", "position", "row", "source", "times")
-
-    def __init__(self, engine: Engine, source: int, channel: str) -> None:
-        self.engine = engine
-        self.source = source
-        self.channel = CHANNELS.index(channel)
-        self.days = iter(engine.draw_arrivals(source, channel))
-        self.day = -1
-        self.times: list[float] = []
-        self.position = 0
-        self.row: dict = {}
-
-    def next_day(self) -> None:
-        if self.row:  # the day is over: its customers' hot fields are no longer needed
-            self.row["plan"] = None
-        for day, times, arrays in self.days:
-            key = (self.source, self.channel, day, 0)
-            self.row = self.engine._register(key, arrays, self.engine._plan(arrays))
-            self.day, self.times, self.position = day, times.tolist(), 0
-            self._schedule()
-            return
-
-    def _schedule(self) -> None:
-        env = self.engine.env
-        Timer(env, self.times[self.position] - env.now, self.fire)
-
-    def fire(self, _event) -> None:
-        self.engine._arrive(self.source, self.channel, self.day, 0, self.position, self.row, None)
-        self.position += 1
-        if self.position < len(self.times):
-            self._schedule()
-        else:
-            self.next_day()
 
 
 class Engine:
@@ -298,7 +181,7 @@ class Engine:
             if progress is not None:
                 progress(done, len(day_ends))
         events = self.log.to_table(until=self.calendar.sim_end)
-        attributes = self._attribute_table(events)
+        attributes = attribute_table(events, self.block_arrays)
         self._release()
         return EngineResult(events, attributes, self.roster, self.calendar)
 
@@ -575,57 +458,6 @@ class Engine:
             yield runtime.drained
 
     # ----------------------------------------------------------------- output
-    def _attribute_table(self, events: pa.Table) -> pa.Table:
-        """Everything each contact drew at arrival, one row per contact, by id.
-
-        Where a contact's row lives is in its arrive event; a follow-up's parent
-        is in the redial / repeat event that created it.
-        """
-        event = events.column("event").to_numpy()
-        arrive = event == E_ARRIVE
-        contact_id = events.column("ticket").to_numpy()[arrive]
-        frame = {
-            "contact_id": contact_id,
-            "source": events.column("code").to_numpy()[arrive].astype(np.int64),
-            "channel": events.column("channel").to_numpy()[arrive].astype(np.int64),
-            "day": events.column("item").to_numpy()[arrive].astype(np.int64),
-            "generation": events.column("value").to_numpy()[arrive].astype(np.int64),
-            "position": events.column("agent").to_numpy()[arrive].astype(np.int64),
-            "arrival_time": events.column("time").to_numpy()[arrive],
-        }
-        follow_up = np.isin(event, (E_REDIAL, E_REPEAT))
-        parent = np.full(contact_id.size, -1, dtype=np.int64)
-        child = events.column("value").to_numpy()[follow_up].astype(np.int64)
-        order = np.argsort(contact_id)
-        parent[order[np.searchsorted(contact_id, child, sorter=order)]] = (
-            events.column("ticket").to_numpy()[follow_up])
-        frame["parent_id"] = parent
-        columns = self._drawn_columns(frame)
-        by_id = np.argsort(contact_id, kind="stable")
-        return pa.table({name: values[by_id] for name, values in (frame | columns).items()})
-
-    def _drawn_columns(self, frame: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Gather each contact's row from its attribute block (one pass per block)."""
-        if not self.block_arrays or not frame["source"].size:
-            return {}
-        code = ((frame["source"] * 8 + frame["channel"]) * 100_000 + frame["day"]) * 8 \
-            + frame["generation"]
-        order = np.argsort(code, kind="stable")
-        starts = np.flatnonzero(np.diff(code[order], prepend=-1))
-        out: dict[str, np.ndarray] = {}
-        for members in np.split(order, starts[1:]):
-            first = members[0]
-            key = (int(frame["source"][first]), int(frame["channel"][first]),
-                   int(frame["day"][first]), int(frame["generation"][first]))
-            block = self.block_arrays[key].columns
-            positions = frame["position"][members]
-            for name, values in block.items():
-                if name not in out:
-                    out[name] = np.empty(code.size, dtype=values.dtype)
-                out[name][members] = values[positions]
-        return out
-
-
 def simulate(config: ScenarioConfig, seed: int, replication: int = 0,
              progress: Callable[[int, int], None] | None = None) -> EngineResult:
     """Run one replication of ``config`` and return the event log and attributes."""

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator import __version__
-from simulator.config import ScenarioConfig, dump_scenario
+from simulator.config import ScenarioConfig
 from simulator.datasets import Datasets, build_datasets
 from simulator.engine import EngineResult, simulate
 from simulator.export import with_timestamps, write_csv, write_json, write_parquet, write_run_folder
 from simulator.kpis import compute_kpis
+from simulator.loading import dump_scenario
 from simulator.summary import summary_markdown
 
 TABLES = ("tickets", "contacts", "events", "agent_states", "intervals")

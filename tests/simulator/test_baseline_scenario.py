@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulator.config import WEEKDAYS, ScenarioConfig, load_scenario
+from simulator.config import WEEKDAYS, ScenarioConfig
 from simulator.engine import simulate
+from simulator.loading import load_scenario
 from simulator.recorder import Event
 
 ROOT = Path(__file__).resolve().parents[2]

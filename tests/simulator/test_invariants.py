@@ -8,10 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scenario_factory import small_scenarios
 
-from simulator.config import CHANNELS, validate_scenario
+from simulator.config import CHANNELS
 from simulator.datasets import EVENT_TO_STATUS, build_datasets
 from simulator.engine import simulate
 from simulator.lifecycle import TRANSITIONS
+from simulator.loading import validate_scenario
 from simulator.recorder import AgentState, Event, Status
 
 
@@ -139,7 +140,7 @@ def test_demand_change_on_one_day_leaves_other_days_customers_unchanged(data, se
 
 
 def test_a_demand_event_keeps_every_baseline_customer_and_adds_more():
-    from simulator.config import load_scenario
+    from simulator.loading import load_scenario
 
     path = "scenarios/theory/mmc_abandon.yaml"
     days = ("calendar.days=2", "calendar.warmup_days=0")

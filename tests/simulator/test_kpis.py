@@ -8,10 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from simulator.config import CHANNELS, load_scenario
+from simulator.config import CHANNELS
 from simulator.datasets import build_datasets
 from simulator.engine import simulate
 from simulator.kpis import compute_kpis, contact_kpis, staffing_kpis, targets_met, ticket_kpis
+from simulator.loading import load_scenario
 from simulator.queue_stats import live_outcomes, service_level
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from simulator.calendar import build_calendar
-from simulator.config import load_scenario
+from simulator.loading import load_scenario
 from simulator.sla import band, elapsed, policy_targets
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -64,8 +64,9 @@ class TheoryCase:
 
 
 def run_replication(case: TheoryCase, replication: int, seed: int = 20261125) -> np.ndarray:
-    from simulator.config import CHANNELS, load_scenario
+    from simulator.config import CHANNELS
     from simulator.engine import simulate
+    from simulator.loading import load_scenario
     from simulator.queue_stats import live_outcomes
 
     config = load_scenario(ROOT / "scenarios/theory/mmc.yaml", case.overrides())
