@@ -267,5 +267,5 @@ def _attribute_columns(config, pool, channel, u, v, z) -> dict[str, np.ndarray]:
         "csat_surveyed": u["csat_surveyed"] < config.csat.survey_rate,
         "csat_responded": u["csat_responded"] < config.csat.response_rate,
         "csat_noise": z["csat_noise"],
-        "follow_up_offset": u["follow_up_offset"],
+        "follow_up_offset": u["follow_up_offset"].copy(),  # not a view: frees the uniforms
     }

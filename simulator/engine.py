@@ -61,6 +61,10 @@ from simulator.streams import StreamRegistry
 
 AVAILABLE = AgentState.AVAILABLE
 NAN = float("nan")
+# Attribute columns behind a customer's hot fields (Engine._plan, lifecycle.plan_flags).
+PLAN_COLUMNS = ("deflected", "priority", "customer_tier", "l1_work_seconds", "patience_seconds",
+                "escalates_l2", "escalates_l3", "goes_pending", "goes_on_hold", "reopens",
+                "reopen_delay_seconds", "truly_resolved")
 INF = float("inf")
 
 
@@ -230,18 +234,16 @@ class Engine:
                 (rows, generations * WIDTH))
             stacked = uniform.reshape(rows * generations, WIDTH)  # generation-major per row
             arrays = attributes_from_uniforms(self.config, self.pool, CHANNELS[channel], stacked)
-            plan = self._plan(arrays)
             for g in range(1, generations + 1):
-                picks = np.arange(g - 1, rows * generations, generations)
-                sub = AttributeBlock({n: v[picks] for n, v in arrays.columns.items()})
-                self._register((source, channel, day, g), sub, plan[g - 1::generations])
+                sub = AttributeBlock({n: v[g - 1::generations] for n, v in arrays.columns.items()})
+                self._register((source, channel, day, g), sub)
             block = self.blocks[key]
         return block
 
-    def _plan(self, arrays: AttributeBlock) -> list[tuple]:
+    def _plan(self, arrays: AttributeBlock, rows: slice = slice(None)) -> list[tuple]:
         """The hot fields as one Python tuple per customer; the rest stay numpy arrays,
         read only on the rarer paths (lifecycle.py)."""
-        columns = arrays.columns
+        columns = {name: arrays.columns[name][rows] for name in PLAN_COLUMNS}
         return list(zip(
             columns["deflected"].tolist(), columns["priority"].tolist(),
             columns["customer_tier"].tolist(), columns["l1_work_seconds"].tolist(),
@@ -249,14 +251,12 @@ class Engine:
             lifecycle.plan_flags(columns, self.close_after).tolist(),
             columns["reopens"].tolist(), strict=True))
 
-    def _register(self, key: tuple[int, int, int, int], arrays: AttributeBlock,
-                  plan: list[tuple]) -> dict:
+    def _register(self, key: tuple[int, int, int, int], arrays: AttributeBlock) -> dict:
         self.block_arrays[key] = arrays
         block = self.blocks[key] = dict(arrays.columns)
-        block["plan"] = plan
         return block
 
-    def _arrive(self, source, channel, day, generation, position, row, parent) -> None:
+    def _arrive(self, source, channel, day, generation, position, row, parent, plan) -> None:
         now = self.env.now
         contact_id = self.next_id
         self.next_id = contact_id + 1
@@ -264,7 +264,7 @@ class Engine:
         # An arrive row also says where the customer's attributes are: item = day,
         # agent = position in the day's block, code = source, value = generation.
         out(PACK(now, E_ARRIVE, contact_id, day, position, -1, channel, source, generation))
-        deflected, priority, customer_tier, work, patience, flags, reopens = row["plan"][position]
+        deflected, priority, customer_tier, work, patience, flags, reopens = plan
         if parent is not None:  # a redial or repeat: same customer, same problem
             priority, customer_tier = parent.priority, parent.customer_tier
         elif deflected:
@@ -386,10 +386,12 @@ class Engine:
         generation = parent.generation + 1
         rows = len(self.block_arrays[(parent.source, parent.channel, parent.day, 0)])
         row = self._block(parent.source, parent.channel, parent.day, generation, rows)
+        arrays = self.block_arrays[(parent.source, parent.channel, parent.day, generation)]
+        plan = self._plan(arrays, slice(parent.position, parent.position + 1))[0]
         self.out(PACK(self.env.now, kind, parent.id, -1, -1, -1, parent.channel, -1,
-                         self.next_id))
+                      self.next_id))
         self._arrive(parent.source, parent.channel, parent.day, generation, parent.position, row,
-                     parent)
+                     parent, plan)
 
     def _open_at(self, channel: int, time: float) -> bool:
         index = bisect_right(self.interval_starts, time) - 1

@@ -105,7 +105,7 @@ class ArrivalStream:
     arrival. Each day's times and customers are drawn when the day begins.
     """
 
-    __slots__ = ("channel", "day", "days", "engine", "position", "row", "source", "times")
+    __slots__ = ("channel", "day", "days", "engine", "plan", "position", "row", "source", "times")
 
     def __init__(self, engine: Engine, source: int, channel: str) -> None:
         self.engine = engine
@@ -116,13 +116,13 @@ class ArrivalStream:
         self.times: list[float] = []
         self.position = 0
         self.row: dict = {}
+        self.plan: list[tuple] = []
 
     def next_day(self) -> None:
-        if self.row:  # the day is over: its customers' hot fields are no longer needed
-            self.row["plan"] = None
+        """Start the next day with arrivals; its customers' hot fields live for that day only."""
         for day, times, arrays in self.days:
-            key = (self.source, self.channel, day, 0)
-            self.row = self.engine._register(key, arrays, self.engine._plan(arrays))
+            self.row = self.engine._register((self.source, self.channel, day, 0), arrays)
+            self.plan = self.engine._plan(arrays)
             self.day, self.times, self.position = day, times.tolist(), 0
             self._schedule()
             return
@@ -132,7 +132,8 @@ class ArrivalStream:
         Timer(env, self.times[self.position] - env.now, self.fire)
 
     def fire(self, _event) -> None:
-        self.engine._arrive(self.source, self.channel, self.day, 0, self.position, self.row, None)
+        self.engine._arrive(self.source, self.channel, self.day, 0, self.position, self.row, None,
+                            self.plan[self.position])
         self.position += 1
         if self.position < len(self.times):
             self._schedule()
