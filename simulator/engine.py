@@ -416,7 +416,9 @@ class Engine:
 
     # ----------------------------------------------------------------- agents
     def _agent(self, runtime: AgentRuntime, agent: RosterAgent):
-        env, out = self.env, self.out
+        """An agent's calendar as a SimPy process: log in, leave for each block once
+        the item in hand is done, come back, log out at the end of the spell."""
+        env = self.env
         for spell in agent.spells:
             if spell.start > env.now:
                 yield env.timeout(spell.start - env.now)
@@ -441,7 +443,6 @@ class Engine:
                 yield env.timeout(spell.end - env.now)
             yield from self._leave(runtime)
             self._agent_state(runtime, AgentState.LOGGED_OUT)
-        del out
 
     def _agent_state(self, runtime: AgentRuntime, state: AgentState) -> None:
         self.out(PACK(self.env.now, E_AGENT_STATE, -1, -1, runtime.id, runtime.tier, -1,
