@@ -257,11 +257,18 @@ class AgentGroup(Model):
 
 
 class CsatConfig(Model):
+    """Survey and score model: score = base + channel offset - penalties + noise,
+    rounded and clipped to 1..5; penalties for waiting on line (per minute), for
+    the first reply of an offline ticket (per hour, capped), for resolution past
+    24 hours, per escalation and per reopen."""
+
     survey_rate: Share = 0.3
     response_rate: Share = 0.35
     base_score: Annotated[float, Field(ge=1.0, le=5.0)] = 4.5
     channel_offset: dict[ChannelName, float] = Field(default_factory=dict)
     per_wait_minute: Annotated[float, Field(ge=0.0)] = 0.02
+    per_first_reply_hour: Annotated[float, Field(ge=0.0)] = 0.12
+    max_first_reply_penalty: Annotated[float, Field(ge=0.0)] = 1.2
     past_24h_resolution: Annotated[float, Field(ge=0.0)] = 0.6
     per_escalation: Annotated[float, Field(ge=0.0)] = 0.3
     per_reopen: Annotated[float, Field(ge=0.0)] = 0.7

@@ -234,11 +234,13 @@ def _add_outcomes(config: ScenarioConfig, contacts: pd.DataFrame, frame: pd.Data
     """CSAT (surveyed, responded tickets) and first-contact resolution."""
     csat = config.csat
     wait_minutes = np.nan_to_num(base["wait_seconds"].to_numpy(), nan=0.0) / 60.0
-    async_wait = np.nan_to_num(frame["frt_calendar_minutes"].to_numpy(), nan=0.0)
-    waited = np.where(frame["live"], wait_minutes, np.minimum(async_wait, 600.0) / 10.0)
+    reply_hours = np.nan_to_num(frame["frt_calendar_minutes"].to_numpy(), nan=0.0) / 60.0
+    waiting_penalty = np.where(
+        frame["live"], csat.per_wait_minute * wait_minutes,
+        np.minimum(csat.per_first_reply_hour * reply_hours, csat.max_first_reply_penalty))
     offsets = np.array([csat.channel_offset.get(c, 0.0) for c in CHANNELS])[frame["channel"]]
     resolution_hours = frame["resolution_calendar_minutes"].to_numpy() / 60.0
-    score = (csat.base_score + offsets - csat.per_wait_minute * waited
+    score = (csat.base_score + offsets - waiting_penalty
              - csat.past_24h_resolution * (resolution_hours > 24.0)
              - csat.per_escalation * frame["escalations"] - csat.per_reopen * frame["reopens"]
              + csat.noise_sd * base["csat_noise"])
