@@ -107,6 +107,69 @@ def simulate(scenario: str, overrides: tuple[str, ...], seed: int, days: int | N
     _print_summary(config, seed, outcome.kpis, folder)
 
 
+@cli.command()
+@click.option("--calls", type=click.FloatRange(min=0, min_open=True), required=True,
+              help="Contacts offered per interval.")
+@click.option("--interval-minutes", type=click.FloatRange(min=0, min_open=True), default=30.0,
+              show_default=True)
+@click.option("--aht-seconds", type=click.FloatRange(min=0, min_open=True), required=True,
+              help="Average handle time.")
+@click.option("--answer-within-seconds", type=click.FloatRange(min=0), default=20.0,
+              show_default=True, help="Service-level threshold.")
+@click.option("--target-service-level", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=None, help="Find the fewest agents meeting it, e.g. 0.8.")
+@click.option("--agents", type=click.IntRange(min=1), default=None,
+              help="Centre the table on this many agents.")
+@click.option("--patience-seconds", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Mean patience: Erlang A (callers abandon) instead of Erlang C.")
+@click.option("--shrinkage", type=click.FloatRange(0, 1, max_open=True), default=0.0,
+              show_default=True, help="Share of paid time unavailable (for 'scheduled').")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON on stdout.")
+def erlang(calls: float, interval_minutes: float, aht_seconds: float,
+           answer_within_seconds: float, target_service_level: float | None, agents: int | None,
+           patience_seconds: float | None, shrinkage: float, as_json: bool) -> None:
+    """Erlang C/A calculator: service level, ASA and occupancy by agent count."""
+    from dataclasses import asdict
+
+    from planner.staffing import required_agents, staffing_table
+
+    rate = calls / (interval_minutes * 60.0)
+    required = None
+    if target_service_level is not None:
+        required = required_agents(rate, aht_seconds, target_service_level,
+                                   answer_within_seconds, patience_seconds)
+    centre = agents or required or max(1, round(rate * aht_seconds) + 1)
+    counts = range(max(1, centre - 3), centre + 4)
+    rows = staffing_table(rate, aht_seconds, counts, answer_within_seconds, patience_seconds,
+                          shrinkage=shrinkage)
+    model = "Erlang A" if patience_seconds is not None else "Erlang C"
+    if as_json:
+        payload = {"model": model, "offered_load_erlangs": rate * aht_seconds,
+                   "answer_within_seconds": answer_within_seconds,
+                   "rows": [asdict(row) for row in rows]}
+        if required is not None:
+            payload["required_agents"] = required
+        click.echo(json.dumps(clean_json(payload), indent=2))
+        return
+    table = Table(title=f"{model}: {calls:g} contacts per {interval_minutes:g} min, AHT "
+                        f"{aht_seconds:g} s, load {rate * aht_seconds:.2f} Erlangs")
+    headers = ["agents", "scheduled", f"SL {answer_within_seconds:g}s", "P(wait)", "ASA (s)",
+               "occupancy"] + (["abandon"] if patience_seconds is not None else [])
+    for header in headers:
+        table.add_column(header, justify="right")
+    for row in rows:
+        cells = [str(row.agents), str(row.scheduled), f"{row.service_level:.1%}",
+                 f"{row.probability_wait:.1%}", f"{row.asa_seconds:.1f}", f"{row.occupancy:.1%}"]
+        if patience_seconds is not None:
+            cells.append(f"{row.probability_abandon:.1%}")
+        table.add_row(*cells, style="bold" if row.agents == required else None)
+    console = Console()
+    console.print(table)
+    if required is not None:
+        console.print(f"required agents for {target_service_level:.0%} within "
+                      f"{answer_within_seconds:g} s: {required}")
+
+
 def _print_summary(config, seed: int, kpis: dict, folder: Path) -> None:
     from simulator.summary import summary_rows
 
