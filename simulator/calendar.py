@@ -330,13 +330,17 @@ def build_calendar(
     )
 
 
+def parse_weekly_hours(text_hours: Mapping[str, Sequence[str]]) -> WeeklyHours:
+    """Scenario hours (``{"mon": ["09:00-17:00"]}``) as weekday index -> time ranges."""
+    from simulator.config import WEEKDAYS  # config does not import calendar
+
+    return {WEEKDAYS.index(day): [parse_time_range(r) for r in ranges]
+            for day, ranges in text_hours.items()}
+
+
 def calendar_for(config) -> Calendar:
     """The calendar of a validated ``ScenarioConfig``."""
-    from simulator.config import WEEKDAYS
-
     settings = config.calendar
-    hours = {WEEKDAYS.index(day): [parse_time_range(r) for r in ranges]
-             for day, ranges in settings.business_hours.items()}
     return build_calendar(settings.start_date, settings.timezone, settings.days,
-                          settings.warmup_days, settings.interval_minutes, hours,
-                          settings.holidays)
+                          settings.warmup_days, settings.interval_minutes,
+                          parse_weekly_hours(settings.business_hours), settings.holidays)

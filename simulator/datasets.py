@@ -23,6 +23,7 @@ import pandas as pd
 from simulator import sla
 from simulator.config import CHANNELS, PRIORITIES, TIERS, ScenarioConfig
 from simulator.engine import EngineResult
+from simulator.intervals import build_intervals
 from simulator.lifecycle import EVENT_STATUS
 from simulator.recorder import Event, Status
 from simulator.timeline import build_agent_states
@@ -47,8 +48,6 @@ class Datasets:
 
 
 def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
-    from simulator.intervals import build_intervals
-
     events = without_locators(result.events.to_pandas())
     attributes = result.attributes.to_pandas()
     horizon = result.calendar.sim_end

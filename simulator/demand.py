@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import ndtri
 
-from simulator.calendar import Calendar
+from simulator.calendar import Calendar, parse_weekly_hours
 from simulator.config import CHANNELS, PRIORITIES, WEEKDAYS, ScenarioConfig
 from simulator.distributions import categorical, sample_duration
 from simulator.streams import StreamRegistry
@@ -50,9 +50,6 @@ class DemandPlan:
 
     base: dict[str, np.ndarray]
     surge: dict[str, np.ndarray]
-
-    def expected(self, channel: str) -> np.ndarray:
-        return self.base[channel] + self.surge[channel]
 
 
 @dataclass(frozen=True)
@@ -84,24 +81,14 @@ def build_demand(config: ScenarioConfig, calendar: Calendar) -> DemandPlan:
     return DemandPlan(base=base, surge=surge)
 
 
-def _open_mask(config: ScenarioConfig, calendar: Calendar, name: str) -> np.ndarray:
+def channel_open_mask(config: ScenarioConfig, calendar: Calendar, name: str) -> np.ndarray:
+    """Whether the channel takes contacts in each interval."""
     hours = config.channels[name].open_hours
     if hours == "always":
         return np.ones(len(calendar.interval_start), dtype=bool)
     if hours == "business":
         return calendar.business_open.copy()
-    return calendar.open_mask(_weekly_hours(hours))
-
-
-def _weekly_hours(text_hours: dict[str, list[str]]):
-    from simulator.calendar import parse_time_range
-
-    return {WEEKDAYS.index(day): [parse_time_range(r) for r in ranges] for day, ranges in text_hours.items()}
-
-
-def channel_open_mask(config: ScenarioConfig, calendar: Calendar, name: str) -> np.ndarray:
-    """Whether the channel takes contacts in each interval."""
-    return _open_mask(config, calendar, name)
+    return calendar.open_mask(parse_weekly_hours(hours))
 
 
 def _day_factors(config: ScenarioConfig, calendar: Calendar, name: str) -> np.ndarray:
@@ -125,7 +112,7 @@ def _base_intensity(config: ScenarioConfig, calendar: Calendar, name: str) -> np
     length_hours = (calendar.interval_end - calendar.interval_start) / 3600.0
     hour = calendar.interval_minute_of_day // 60
     weight = np.asarray(channel.intraday_hourly_weights)[hour] * length_hours
-    weight = weight * _open_mask(config, calendar, name)
+    weight = weight * channel_open_mask(config, calendar, name)
     per_day = np.bincount(calendar.interval_day, weights=weight, minlength=calendar.n_days)
     share = np.divide(weight, per_day[calendar.interval_day], out=np.zeros_like(weight),
                       where=per_day[calendar.interval_day] > 0)
@@ -204,13 +191,6 @@ def attributes_from_uniforms(config: ScenarioConfig, pool: CustomerPool, channel
     v = {name: uniform[:, split + i] for i, name in enumerate(DURATION_COLUMNS)}
     z = {name: ndtri(v[name]) for name in DURATION_COLUMNS}
     return AttributeBlock(columns=_attribute_columns(config, pool, channel, u, v, z))
-
-
-def draw_attributes(config: ScenarioConfig, pool: CustomerPool, registry: StreamRegistry,
-                    source: int, channel: str, day: int, generation: int, rows: int) -> AttributeBlock:
-    """Draw ``rows`` customers of one block; row i depends only on i and the stream key."""
-    uniform = attribute_uniforms(registry, source, channel, day, generation, rows)
-    return attributes_from_uniforms(config, pool, channel, uniform)
 
 
 def _attribute_columns(config, pool, channel, u, v, z) -> dict[str, np.ndarray]:

@@ -61,11 +61,11 @@ from simulator.streams import StreamRegistry
 
 AVAILABLE = AgentState.AVAILABLE
 NAN = float("nan")
+INF = float("inf")
 # Attribute columns behind a customer's hot fields (Engine._plan, lifecycle.plan_flags).
 PLAN_COLUMNS = ("deflected", "priority", "customer_tier", "l1_work_seconds", "patience_seconds",
                 "escalates_l2", "escalates_l3", "goes_pending", "goes_on_hold", "reopens",
                 "reopen_delay_seconds", "truly_resolved")
-INF = float("inf")
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,6 @@ class Engine:
         self.demand = build_demand(config, self.calendar)
         self.pool = build_customer_pool(config, self.registry)
         self.roster = build_roster(config, self.calendar, self.registry)
-        self.blocks: dict[tuple[int, int, int, int], dict[str, list]] = {}
         self.block_arrays: dict[tuple[int, int, int, int], AttributeBlock] = {}
         self.next_id = 0
         self.sequence = 0
@@ -103,27 +102,21 @@ class Engine:
     # ----------------------------------------------------------------- set-up
     def _build_queues(self) -> None:
         names = self.config.channel_names()
-        self.live_queue = {}
-        self.work_queue = {}
-        meta = []
-        for ch in names:
-            if ch in SYNCHRONOUS_CHANNELS:
-                self.live_queue[CHANNELS.index(ch)] = len(meta)
-                meta.append((0, CHANNELS.index(ch), True))
-        for tier in range(len(TIERS)):
-            for ch in names:
-                self.work_queue[(tier, CHANNELS.index(ch))] = len(meta)
-                meta.append((tier, CHANNELS.index(ch), False))
+        # Queue indices: live phone/chat at L1 first, then offline work per tier x channel.
+        live = [CHANNELS.index(ch) for ch in names if ch in SYNCHRONOUS_CHANNELS]
+        self.live_queue = {channel: index for index, channel in enumerate(live)}
+        offline = [(tier, CHANNELS.index(ch)) for tier in range(len(TIERS)) for ch in names]
+        self.work_queue = {key: len(live) + index for index, key in enumerate(offline)}
+        queue_count = len(live) + len(offline)
         self.live_queue_of = [self.live_queue.get(c, -1) for c in range(len(CHANNELS))]
         self.work_queue_of = [[self.work_queue.get((t, c), -1) for c in range(len(CHANNELS))]
                               for t in range(len(TIERS))]
-        self.queues = Queues(len(meta))
-        self.queue_heaps = self.queues.heaps
+        self.queues = Queues(queue_count)
         chat = self.config.channels.get("chat")
         self.chat_limit = chat.concurrency if chat else 1
         self.slowdown = list(chat.slowdown) if chat else [1.0]
         self.agents = [self._runtime(agent) for agent in self.roster]
-        self._build_pools(len(meta))
+        self._build_pools(queue_count)
 
     def _build_pools(self, queue_count: int) -> None:
         """Agents with the same tier and queues share one idle heap (routing.IdlePools)."""
@@ -193,7 +186,7 @@ class Engine:
         """Drop the run's working state (log buffers, customer blocks, pending
         events) once the tables exist, so peak memory is the tables, not both."""
         self.log = self.out = self.out_ahead = None
-        self.blocks, self.block_arrays = {}, {}
+        self.block_arrays = {}
         self.env = None
 
     def draw_arrivals(self, source: int, channel: str) -> list[tuple[int, np.ndarray, AttributeBlock]]:
@@ -227,8 +220,7 @@ class Engine:
         generations 1, 2, ... side by side, so row i depends only on i.
         """
         key = (source, channel, day, generation)
-        block = self.blocks.get(key)
-        if block is None:
+        if key not in self.block_arrays:
             generations = self.follow_up_generations
             uniform = self.registry.generator("follow_up_attributes", source, channel, day).random(
                 (rows, generations * WIDTH))
@@ -237,8 +229,7 @@ class Engine:
             for g in range(1, generations + 1):
                 sub = AttributeBlock({n: v[g - 1::generations] for n, v in arrays.columns.items()})
                 self._register((source, channel, day, g), sub)
-            block = self.blocks[key]
-        return block
+        return self.block_arrays[key].columns
 
     def _plan(self, arrays: AttributeBlock, rows: slice = slice(None)) -> list[tuple]:
         """The hot fields as one Python tuple per customer; the rest stay numpy arrays,
@@ -253,8 +244,7 @@ class Engine:
 
     def _register(self, key: tuple[int, int, int, int], arrays: AttributeBlock) -> dict:
         self.block_arrays[key] = arrays
-        block = self.blocks[key] = dict(arrays.columns)
-        return block
+        return arrays.columns
 
     def _arrive(self, source, channel, day, generation, position, row, parent, plan) -> None:
         now = self.env.now
@@ -296,7 +286,7 @@ class Engine:
         if agent is not None:
             self._start(agent, item, now)
             return
-        heappush(self.queue_heaps[queue], (item.key, item))
+        self.queues.push(item)
         if live and patience != INF:
             Timer(self.env, patience, self.on_patience, item)
 

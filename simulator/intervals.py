@@ -81,7 +81,7 @@ def _channel_intervals(config, result, events, contacts, states, name, starts, e
         "aht_seconds": np.divide(handle_sum, handled, out=np.full(n, np.nan), where=handled > 0),
         "staffed_agents": staffed / length,
         "occupancy": np.divide(busy, staffed, out=np.full(n, np.nan), where=staffed > 0),
-        "queue_at_end": _queue_at_end(events, config, cid, ends),
+        "queue_at_end": _queue_at_end(events, cid, ends),
         "open_tickets_at_end": _open_at_end(events, cid, ends),
     })
 
@@ -96,7 +96,7 @@ def _staffing(result, states: pd.DataFrame, name: str, boundaries: np.ndarray):
     return staffed, busy_time
 
 
-def _queue_at_end(events: pd.DataFrame, config, cid: int, ends: np.ndarray) -> np.ndarray:
+def _queue_at_end(events: pd.DataFrame, cid: int, ends: np.ndarray) -> np.ndarray:
     """L1 items of the channel that had entered a queue and not left it by each end."""
     rows = events[(events["channel"] == cid) & (events["tier"].isin([0, -1]))]
     joined = rows[(rows["event"] == int(Event.ARRIVE))

@@ -134,10 +134,14 @@ def ticket_kpis(tickets: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def staffing_kpis(states: pd.DataFrame) -> dict[str, float]:
+def _time_by_state(states: pd.DataFrame) -> tuple[float, float, float]:
+    """Busy, available and paid (all states) seconds."""
     time = states.groupby("state")["duration_seconds"].sum()
-    busy, available = time.get("busy", 0.0), time.get("available", 0.0)
-    paid = float(time.sum())
+    return float(time.get("busy", 0.0)), float(time.get("available", 0.0)), float(time.sum())
+
+
+def staffing_kpis(states: pd.DataFrame) -> dict[str, float]:
+    busy, available, paid = _time_by_state(states)
     return {"occupancy": _ratio(busy, busy + available), "utilisation": _ratio(busy, paid)}
 
 
@@ -152,8 +156,7 @@ def channel_occupancy(intervals: pd.DataFrame, channel: str) -> float:
 def chat_kpis(config: ScenarioConfig, datasets: Datasets, roster) -> dict[str, float]:
     chat_agents = {a.id for a in roster if a.tier == "L1" and "chat" in a.skills}
     states = datasets.agent_states[datasets.agent_states["agent_id"].isin(chat_agents)]
-    time = states.groupby("state")["duration_seconds"].sum()
-    busy, available = time.get("busy", 0.0), time.get("available", 0.0)
+    busy, available, _ = _time_by_state(states)
     events = datasets.events
     live = events[(events["channel"] == "chat") & (events["item"] == 1)]
     assign = live[live["event"] == "assign"].set_index("ticket_id")["time"]

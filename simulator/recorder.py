@@ -96,10 +96,6 @@ class EventLog:
     def __len__(self) -> int:
         return len(self._buffer) // ROW.size
 
-    def add(self, time: float, event: int, ticket: int = -1, item: int = -1, agent: int = -1,
-            tier: int = -1, channel: int = -1, code: int = -1, value: float = float("nan")) -> None:
-        self.write(PACK(time, event, ticket, item, agent, tier, channel, code, value))
-
     def to_table(self, until: float | None = None) -> pa.Table:
         """Typed Arrow table sorted by time (stable); rows after ``until`` dropped."""
         rows = _sorted(np.frombuffer(self._buffer, dtype=ROW_DTYPE))
