@@ -1,0 +1,272 @@
+"""planner.schedule: hand-solved optima, limits, closed hours, breaks, async deadlines, roster."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from planner.schedule import (
+    BreakRule,
+    GroupDemand,
+    ScheduleProblem,
+    ShiftTemplate,
+    days_off_patterns,
+    expand_roster,
+    schedule_table,
+    solve_schedule,
+)
+
+STEP = 15
+PER_DAY = 96
+WEEK = 7 * PER_DAY
+BREAKS = (BreakRule("break", 15, 60, 120), BreakRule("lunch", 30, 180, 270),
+          BreakRule("break", 15, 330, 420))
+
+
+def _hours(first: float, last: float, days: int = 7, on_days=None) -> np.ndarray:
+    """Mask of the intervals from ``first`` to ``last`` o'clock on the given days."""
+    hours = np.arange(PER_DAY) * STEP / 60
+    day = (hours >= first) & (hours < last)
+    wanted = range(days) if on_days is None else on_days
+    return np.concatenate([day & (d in wanted) for d in range(days)])
+
+
+def _group(required: np.ndarray, **changes) -> GroupDemand:
+    n = required.size
+    group = GroupDemand("L1_phone", 20.0, required, np.zeros(n), np.zeros(n), np.ones(n, dtype=bool))
+    return replace(group, **changes)
+
+
+def _flat_problem(**changes) -> ScheduleProblem:
+    """2 agents needed 09:00-17:00 every day; one 8-hour template at 09:00."""
+    group = _group(2.0 * _hours(9, 17))
+    problem = ScheduleProblem(STEP, (group,), (ShiftTemplate("day", 9 * 60, 480),))
+    return replace(problem, **changes)
+
+
+def _breaks_problem() -> ScheduleProblem:
+    """3 agents needed 08:00-20:00 on weekdays, 2 at weekends; early and late 8.5-h shifts."""
+    required = 3.0 * _hours(8, 20, on_days=range(5)) + 2.0 * _hours(8, 20, on_days=(5, 6))
+    templates = (ShiftTemplate("early", 8 * 60, 510, BREAKS),
+                 ShiftTemplate("late", 11 * 60 + 30, 510, BREAKS),
+                 ShiftTemplate("part", 12 * 60, 240, (BreakRule("break", 15, 90, 150),),
+                               part_time=True))
+    # a high penalty makes full coverage, breaks staggered, the optimum
+    return ScheduleProblem(STEP, (_group(required),), templates, shortfall_penalty=100.0)
+
+
+@pytest.fixture(scope="module")
+def breaks_schedule():
+    problem = _breaks_problem()
+    return problem, solve_schedule(problem)
+
+
+def test_flat_demand_needs_ceil_of_agent_days_over_five():
+    schedule = solve_schedule(_flat_problem())
+    # 14 agent-days of 8 hours, 5 days a tour: ceil(14 / 5) = 3 agents, 3 x 5 x 8 h x 20
+    assert schedule.status == "optimal"
+    assert schedule.headcount() == 3
+    assert schedule.weekly_cost == pytest.approx(2400.0)
+    assert schedule.objective == pytest.approx(2400.0)
+    assert schedule.short_intervals() == []
+    assert (schedule.coverage[0][_hours(9, 17)] >= 2).all()
+
+
+def test_schedule_table_counts_agents_per_day():
+    table = schedule_table(solve_schedule(_flat_problem()))
+    assert list(table.columns) == ["group", "template", "start", "end", "mon", "tue", "wed",
+                                   "thu", "fri", "sat", "sun", "total", "agents"]
+    row = table.iloc[0]
+    assert (row["start"], row["end"], row["agents"], row["total"]) == ("09:00", "17:00", 3, 15)
+    assert all(row[day] >= 2 for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+
+
+@pytest.mark.parametrize("limit", [{"max_headcount": 2}, {"weekly_budget": 1600.0}, {}])
+def test_unreachable_demand_returns_best_schedule_with_short_intervals(limit):
+    problem = _flat_problem(**limit)
+    if not limit:     # the group's own headcount limit
+        problem = replace(problem, groups=(replace(problem.groups[0], max_headcount=2),))
+    schedule = solve_schedule(problem)
+    assert schedule.status == "optimal"
+    assert schedule.headcount() == 2        # covering all it can beats paying the penalty
+    assert schedule.weekly_cost <= 1600.0 + 1e-9
+    short = schedule.short_intervals()
+    # 10 agent-days of 14: 4 agent-days x 32 intervals short by 1 agent
+    assert sum(agents for _, _, agents in short) == pytest.approx(4 * 32)
+    assert {group for group, _, _ in short} == {"L1_phone"}
+    assert schedule.objective == pytest.approx(1600.0 + 5.0 * 20.0 * 4 * 8)
+
+
+def test_closed_hours_get_nobody():
+    allowed = _hours(7, 19, on_days=range(6))          # closed nights and Sundays
+    group = _group(np.ones(WEEK) * 2.0, allowed=allowed)
+    templates = (ShiftTemplate("early", 6 * 60, 480), ShiftTemplate("day", 8 * 60, 480),
+                 ShiftTemplate("late", 11 * 60, 480), ShiftTemplate("six", 8 * 60, 480,
+                                                                     days_per_week=6))
+    schedule = solve_schedule(ScheduleProblem(STEP, (group,), templates))
+    assert schedule.headcount() > 0
+    assert (schedule.coverage[0][~allowed] == 0).all()
+    assert "early" not in {tour.template for tour in schedule.tours}    # starts at 06:00
+    assert all(6 not in tour.days for tour in schedule.tours)
+    assert all(tour.days == (0, 1, 2, 3, 4, 5) for tour in schedule.tours if tour.template == "six")
+
+
+def test_night_shift_crosses_midnight_into_monday():
+    required = _hours(22, 24, on_days=(6,)) + _hours(0, 6, on_days=(0,))   # Sunday night
+    template = ShiftTemplate("night", 22 * 60, 480, days_per_week=1)
+    schedule = solve_schedule(ScheduleProblem(STEP, (_group(required),), (template,)))
+    assert [(tour.days, tour.count) for tour in schedule.tours] == [((6,), 1)]
+    np.testing.assert_array_equal(schedule.coverage[0], required)
+
+
+def test_tours_have_consecutive_days_off(breaks_schedule):
+    _, schedule = breaks_schedule
+    assert schedule.tours
+    for tour in schedule.tours:
+        off = set(range(7)) - set(tour.days)
+        assert len(off) == 2, tour
+        assert sum((d + 1) % 7 not in off for d in off) == 1, tour      # one block, cyclic
+
+
+def test_days_off_patterns_are_cyclic():
+    patterns = days_off_patterns(7, 5)
+    assert len(patterns) == len(set(patterns)) == 7
+    assert (1, 2, 3, 4, 5) in patterns          # Sunday and Monday off
+
+
+def test_breaks_inside_windows_once_per_agent_and_day(breaks_schedule):
+    problem, schedule = breaks_schedule
+    templates = {t.name: t for t in problem.templates}
+    working: dict[tuple[str, int], int] = {}
+    for tour in schedule.tours:
+        for day in tour.days:
+            working[(tour.template, day)] = working.get((tour.template, day), 0) + tour.count
+    taken: dict[tuple[str, int, int], int] = {}
+    for item in schedule.breaks:
+        template = templates[item.template]
+        offset = item.start_minute - template.start_minute
+        rules = [r for r, rule in enumerate(template.breaks)
+                 if rule.activity == item.activity and rule.minutes == item.minutes
+                 and rule.earliest_start_minutes <= offset <= rule.latest_start_minutes]
+        assert len(rules) == 1, item
+        key = (item.template, item.day, rules[0])
+        taken[key] = taken.get(key, 0) + item.count
+    expected = {(name, day, r): count for (name, day), count in working.items()
+                for r in range(len(templates[name].breaks))}
+    assert taken == expected
+
+
+def test_coverage_is_on_shift_minus_on_break(breaks_schedule):
+    problem, schedule = breaks_schedule
+    templates = {t.name: t for t in problem.templates}
+    expected = np.zeros(WEEK)
+    for tour in schedule.tours:
+        template = templates[tour.template]
+        for day in tour.days:
+            first = day * PER_DAY + template.start_minute // STEP
+            expected[np.arange(first, first + template.length_minutes // STEP) % WEEK] += tour.count
+    for item in schedule.breaks:
+        first = item.day * PER_DAY + item.start_minute // STEP
+        expected[np.arange(first, first + item.minutes // STEP) % WEEK] -= item.count
+    np.testing.assert_allclose(schedule.coverage[0], expected)
+    assert schedule.short_intervals() == []
+    assert (schedule.coverage[0] >= problem.groups[0].required - 1e-9).all()
+
+
+def test_same_problem_same_schedule(breaks_schedule):
+    problem, schedule = breaks_schedule
+    again = solve_schedule(problem)
+    assert again.tours == schedule.tours
+    assert again.breaks == schedule.breaks
+    assert again.objective == schedule.objective
+
+
+def _async_problem(deadline_hour: int) -> ScheduleProblem:
+    """8 agent-hours of email arriving at 09:00, due by ``deadline_hour``; one day, cyclic."""
+    work = np.zeros(PER_DAY)
+    work[9 * 4] = 8 * 3600.0
+    backlog = np.where((np.arange(PER_DAY) >= 9 * 4) & (np.arange(PER_DAY) < deadline_hour * 4 - 1),
+                       8 * 3600.0, 0.0)
+    group = _group(np.zeros(PER_DAY), work_seconds=work, allowed_backlog_seconds=backlog,
+                   name="L1_email")
+    templates = (ShiftTemplate("day", 9 * 60, 480, days_per_week=1),)
+    return ScheduleProblem(STEP, (group,), templates, days=1)
+
+
+def test_async_work_needs_capacity_by_its_deadline_not_at_once():
+    by_five = solve_schedule(_async_problem(17))
+    assert by_five.headcount() == 1                 # one agent over 8 hours, not 8 at 09:00
+    assert by_five.short_intervals() == []
+    assert by_five.weekly_cost == pytest.approx(8 * 20.0)
+    by_one = solve_schedule(_async_problem(13))
+    assert by_one.headcount() == 2                  # 4 hours to do 8 agent-hours
+    assert by_one.short_intervals() == []
+
+
+def test_async_work_beyond_capacity_is_reported_short():
+    problem = _async_problem(13)
+    problem = replace(problem, max_headcount=1)
+    schedule = solve_schedule(problem)
+    assert schedule.headcount() == 1
+    late = schedule.short_intervals()
+    # 4 agent-hours are still open at 13:00 and done by 17:00: late over 16 intervals
+    assert late and all(12 * 4 <= i < 17 * 4 for _, i, _ in late)
+    assert sum(a for _, _, a in late) == pytest.approx(sum(16 - k for k in range(16)))
+
+
+def test_banner_never_reaches_stdout():
+    script = ("import sys, types\n"
+              "from planner.schedule import *\n"
+              "import numpy as np\n"
+              "n = 96\n"
+              "group = GroupDemand('g', 1.0, np.ones(n), np.zeros(n), np.zeros(n), np.ones(n, bool))\n"
+              "solve_schedule(ScheduleProblem(15, (group,), (ShiftTemplate('t', 0, 480, days_per_week=1),), days=1))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout == ""
+
+
+def test_solve_writes_nothing_to_fd1(capfd):
+    solve_schedule(_flat_problem())
+    captured = capfd.readouterr()
+    assert captured.out == ""
+
+
+def test_roster_names_counts_and_breaks(breaks_schedule):
+    problem, schedule = breaks_schedule
+    roster = expand_roster(schedule, problem, seed=3)
+    assert len(roster) == schedule.headcount()
+    assert len({agent.name for agent in roster}) == len(roster)
+    assert expand_roster(schedule, problem, seed=3) == roster
+    templates = {t.name: t for t in problem.templates}
+    for agent in roster:
+        template = templates[agent.template]
+        assert len(agent.breaks) == len(agent.days) * len(template.breaks)
+        for day in agent.days:
+            mine = [b for b in agent.breaks if b[0] == day]
+            assert [(b[1], b[3]) for b in mine] == [(r.activity, r.minutes) for r in template.breaks]
+            for (_, _, start, minutes), rule in zip(mine, template.breaks, strict=True):
+                offset = start - template.start_minute
+                assert rule.earliest_start_minutes <= offset <= rule.latest_start_minutes
+                assert offset + minutes <= template.length_minutes
+    # the roster's breaks add up to the schedule's break counts
+    counted: dict[tuple, int] = {}
+    for agent in roster:
+        for day, activity, start, minutes in agent.breaks:
+            key = (agent.group, agent.template, day, activity, start, minutes)
+            counted[key] = counted.get(key, 0) + 1
+    expected = {(b.group, b.template, b.day, b.activity, b.start_minute, b.minutes): b.count
+                for b in schedule.breaks}
+    assert counted == expected
+
+
+def test_overlapping_break_windows_are_rejected():
+    template = ShiftTemplate("bad", 8 * 60, 480, (BreakRule("break", 15, 60, 120),
+                                                  BreakRule("lunch", 30, 100, 200)))
+    problem = replace(_flat_problem(), templates=(template,))
+    with pytest.raises(ValueError, match="must not overlap"):
+        solve_schedule(problem)
