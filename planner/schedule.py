@@ -41,7 +41,8 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 
 import highspy
 import numpy as np
@@ -51,6 +52,7 @@ from scipy import sparse
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TINY = 1e-6
+DIVE_ROUNDS = 60
 
 
 @dataclass(frozen=True)
@@ -384,14 +386,12 @@ def _build(problem: ScheduleProblem) -> _Built:
             for g, k, p in tours]
     tour_cols = model.add_columns(paid, 0.0, np.inf, integer=True)
     index = _Index(tours=tours, day_shifts=sorted({(g, k, d) for g, k, p in tours for d in p}))
-    cover_rows, cover_cols, cover_values = _tour_cover(problem, tours, tour_cols)
-    break_cols, break_cover = _add_breaks(problem, model, index, tour_cols)
-    cover_rows += break_cover[0]
-    cover_cols += break_cover[1]
-    cover_values += break_cover[2]
-    cover = sparse.coo_matrix(
-        (np.concatenate(cover_values), (np.concatenate(cover_rows), np.concatenate(cover_cols))),
-        shape=(num_groups * n, model.num_cols)).tocsr()
+    day_cols = _add_day_shifts(model, index, tour_cols)
+    cover_parts = _day_cover(problem, index, day_cols)
+    break_cols = _add_breaks(problem, model, index, day_cols, cover_parts)
+    rows, cols, values = (np.concatenate(part) for part in cover_parts)
+    cover = sparse.coo_matrix((values, (rows, cols)),
+                              shape=(num_groups * n, model.num_cols)).tocsr()
     short_cols, late_cols, drop_cols = (np.full((num_groups, n), -1) for _ in range(3))
     for g, group in enumerate(problem.groups):
         _add_group_rows(problem, model, cover, g, group, (short_cols, late_cols, drop_cols))
@@ -399,55 +399,64 @@ def _build(problem: ScheduleProblem) -> _Built:
     return _Built(model, index, tour_cols, break_cols, cover, short_cols, late_cols, drop_cols)
 
 
-def _tour_cover(problem: ScheduleProblem, tours, tour_cols):
-    """+1 on every (group, interval) a tour is on shift."""
-    rows, cols, values = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
+def _add_day_shifts(model: _Model, index: _Index, tour_cols: np.ndarray) -> np.ndarray:
+    """Integer agents per (group, template, day), equal to the tours working that day.
+
+    Days-off scheduling and shift scheduling meet in these columns; branching
+    on daily counts moves the search far faster than branching on tours.
+    """
+    day_cols = model.add_columns(np.zeros(len(index.day_shifts)), 0.0, np.inf, integer=True)
+    link = model.add_rows(np.zeros(len(index.day_shifts)), 0.0)
+    model.add_entries(link, day_cols, 1.0)
+    w_of = {key: w for w, key in enumerate(index.day_shifts)}
+    rows = [link[w_of[(g, k, d)]] for g, k, pattern in index.tours for d in pattern]
+    cols = [col for (_, _, pattern), col in zip(index.tours, tour_cols, strict=True)
+            for _ in pattern]
+    model.add_entries(np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), -1.0)
+    return day_cols
+
+
+def _day_cover(problem: ScheduleProblem, index: _Index, day_cols: np.ndarray):
+    """+1 on every (group, interval) a day shift is on."""
     n = problem.intervals
-    for (g, k, pattern), col in zip(tours, tour_cols, strict=True):
-        template = problem.templates[k]
-        on = np.concatenate([_shift_intervals(template, d, problem) for d in pattern])
+    rows, cols, values = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
+    for (g, k, d), col in zip(index.day_shifts, day_cols, strict=True):
+        on = _shift_intervals(problem.templates[k], d, problem)
         rows.append(g * n + on)
         cols.append(np.full(on.size, col))
         values.append(np.ones(on.size))
     return rows, cols, values
 
 
-def _add_breaks(problem: ScheduleProblem, model: _Model, index: _Index, tour_cols):
-    """Aykin's break variables: the starts of each rule sum to the agents working that day."""
+def _add_breaks(problem: ScheduleProblem, model: _Model, index: _Index, day_cols: np.ndarray,
+                cover_parts) -> np.ndarray:
+    """Aykin's break variables: the starts of each rule sum to the agents working that day.
+
+    Appends -1 on the intervals each break covers to ``cover_parts``.
+    """
     n, step = problem.intervals, problem.interval_minutes
-    day_shift_row = {}
-    keys = []
-    for w, (g, k, d) in enumerate(index.day_shifts):
-        for r, rule in enumerate(problem.templates[k].breaks):
-            day_shift_row[(w, r)] = len(keys)
-            keys.append((w, r, _break_starts(rule, step)))
+    keys = [(w, r, _break_starts(rule, step))
+            for w, (_, k, _) in enumerate(index.day_shifts)
+            for r, rule in enumerate(problem.templates[k].breaks)]
     rows = model.add_rows(np.zeros(len(keys)), 0.0)
-    # agents of the template working that day (a sum of tour columns) enter with -1
-    w_of = {key: w for w, key in enumerate(index.day_shifts)}
-    for (g, k, pattern), col in zip(index.tours, tour_cols, strict=True):
-        for d in pattern:
-            w = w_of[(g, k, d)]
-            r_rows = [rows[day_shift_row[(w, r)]] for r in range(len(problem.templates[k].breaks))]
-            model.add_entries(r_rows, np.full(len(r_rows), col), -1.0)
-    starts_per_key = np.array([s.size for _, _, s in keys], dtype=np.int64)
+    model.add_entries(rows, day_cols[[w for w, _, _ in keys]], -1.0)
+    starts_per_key = np.array([starts.size for _, _, starts in keys], dtype=np.int64)
     cols = model.add_columns(np.zeros(int(starts_per_key.sum())), 0.0, np.inf, integer=True)
     model.add_entries(np.repeat(rows, starts_per_key), cols, 1.0)
-    cover_rows, cover_cols, cover_values = [], [], []
+    cover_rows, cover_cols, cover_values = cover_parts
     position = 0
     for w, r, starts in keys:
         g, k, d = index.day_shifts[w]
         template = problem.templates[k]
-        rule = template.breaks[r]
+        span = np.arange(template.breaks[r].minutes // step)
         first = d * problem.intervals_per_day + (template.start_minute + starts) // step
-        span = np.arange(rule.minutes // step)
         intervals = (first[:, None] + span[None, :]) % n
-        key_cols = cols[position:position + starts.size]
         cover_rows.append((g * n + intervals).ravel())
-        cover_cols.append(np.repeat(key_cols, span.size))
+        cover_cols.append(np.repeat(cols[position:position + starts.size], span.size))
         cover_values.append(np.full(intervals.size, -1.0))
-        index.breaks.extend((w, r, int(s)) for s in starts)
+        index.breaks.extend((w, r, int(start)) for start in starts)
         position += starts.size
-    return cols, (cover_rows, cover_cols, cover_values)
+    return cols
 
 
 def _add_group_rows(problem: ScheduleProblem, model: _Model, cover, g: int, group: GroupDemand,
@@ -560,22 +569,62 @@ def make_solver(problem: ScheduleProblem) -> highspy.Highs:
     return solver
 
 
-def _solve(problem: ScheduleProblem, model: _Model) -> tuple[str, np.ndarray, float, float]:
-    """Run HiGHS; (status, column values, objective, gap), raising on anything but a solution."""
+@dataclass(frozen=True)
+class _Solved:
+    """One HiGHS solve: status label, column values, objective and dual bound."""
+
+    status: str
+    values: np.ndarray
+    objective: float
+    bound: float
+
+
+def _pass_model(solver: highspy.Highs, model: _Model) -> None:
     matrix = model.matrix()
-    solver = make_solver(problem)
-    cat = (lambda parts, dtype: np.ascontiguousarray(np.concatenate(parts), dtype=dtype)
-           if parts else np.zeros(0, dtype))
     status = solver.passModel(
         model.num_cols, model.num_rows, matrix.nnz,
         int(highspy.MatrixFormat.kColwise), int(highspy.ObjSense.kMinimize), 0.0,
-        cat(model.cost, np.float64), cat(model.lower, np.float64), cat(model.upper, np.float64),
-        cat(model.row_lower, np.float64), cat(model.row_upper, np.float64),
+        _joined(model.cost), _joined(model.lower), _joined(model.upper),
+        _joined(model.row_lower), _joined(model.row_upper),
         matrix.indptr.astype(np.int32), matrix.indices.astype(np.int32),
-        matrix.data.astype(np.float64), cat(model.integer, np.int32))
+        matrix.data.astype(np.float64), _joined(model.integer, np.int32))
     if status == highspy.HighsStatus.kError:
         raise RuntimeError("HiGHS rejected the schedule model")
+
+
+def _joined(parts: list[np.ndarray], dtype=np.float64) -> np.ndarray:
+    if not parts:
+        return np.zeros(0, dtype)
+    return np.ascontiguousarray(np.concatenate(parts), dtype=dtype)
+
+
+def _solve(problem: ScheduleProblem, built: _Built, deadline: float) -> _Solved:
+    """Branch and bound from a start found by LP diving; raises unless a solution comes back.
+
+    HiGHS's own root heuristics rarely find a good tour schedule before the
+    root cut loop ends, so the search starts from ``_dive``'s schedule (or,
+    if that fails, from scheduling nobody, which the slack columns make
+    feasible).
+    """
+    model = built.model
+    solver = make_solver(problem)
+    _pass_model(solver, model)
+    integer = _joined(model.integer, np.int32)
+    lower, upper = _joined(model.lower), _joined(model.upper)
+    start = _dive(problem, solver, built, integer, deadline)
+    columns = np.arange(model.num_cols, dtype=np.int32)
+    solver.changeColsBounds(model.num_cols, columns, lower, upper)
+    solver.changeColsIntegrality(model.num_cols, columns, integer.astype(np.uint8))
+    if start is None:
+        start = _nobody(problem, built)
+    solver.setSolution(model.num_cols, columns, start)
+    solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
     solver.run()
+    return _result(solver)
+
+
+def _result(solver: highspy.Highs) -> _Solved:
+    """The solve's status: "optimal" within the gap, "time_limit" with a solution, else raise."""
     model_status = solver.getModelStatus()
     info = solver.getInfo()
     has_solution = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
@@ -585,9 +634,73 @@ def _solve(problem: ScheduleProblem, model: _Model) -> tuple[str, np.ndarray, fl
         label = "time_limit"
     else:
         raise RuntimeError(f"schedule solve failed: {solver.modelStatusToString(model_status)}")
+    objective = float(info.objective_function_value)
+    bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else objective
     values = np.asarray(solver.getSolution().col_value, dtype=float)
-    gap = float(info.mip_gap) if np.isfinite(info.mip_gap) else 0.0
-    return label, values, float(info.objective_function_value), gap
+    return _Solved(label, values, objective, min(bound, objective))
+
+
+def _dive(problem: ScheduleProblem, solver: highspy.Highs, built: _Built, integer: np.ndarray,
+          deadline: float) -> np.ndarray | None:
+    """A start: round tours up while re-solving the LP, then place breaks with tours fixed.
+
+    Each round raises the lower bound of every tour whose LP value has a
+    fractional part of at least 1/2 (or the largest, if none has) to its
+    ceiling; raising only lower bounds keeps the LP feasible, and it
+    re-optimises the other tours around the fixed ones.
+    """
+    tours = built.tour_cols.astype(np.int32)
+    relaxed = np.flatnonzero(integer).astype(np.int32)
+    solver.changeColsIntegrality(relaxed.size, relaxed, np.zeros(relaxed.size, np.uint8))
+    lower = _joined(built.model.lower)[tours]
+    upper = _joined(built.model.upper)[tours]
+    values = None
+    for _ in range(DIVE_ROUNDS):
+        solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        values = np.asarray(solver.getSolution().col_value, dtype=float)
+        x = values[tours]
+        fraction = x - np.floor(x + _TINY)
+        fraction[fraction < _TINY] = 0.0
+        if not fraction.any():
+            break
+        up = fraction >= 0.5
+        if not up.any():
+            up[np.argmax(fraction)] = True
+        lower[up] = np.ceil(x[up] - _TINY)
+        solver.changeColsBounds(int(up.sum()), tours[up], lower[up], upper[up])
+    if values is None:
+        return None
+    fixed = np.ceil(values[tours] - _TINY)
+    solver.changeColsBounds(tours.size, tours, fixed, fixed)
+    solver.changeColsIntegrality(relaxed.size, relaxed, np.ones(relaxed.size, np.uint8))
+    solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+    solver.run()
+    info = solver.getInfo()
+    if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
+        return None
+    return np.asarray(solver.getSolution().col_value, dtype=float)
+
+
+def _nobody(problem: ScheduleProblem, built: _Built) -> np.ndarray:
+    """The schedule with no agents: every requirement short, all async work dropped."""
+    values = np.zeros(built.model.num_cols)
+    dt = problem.interval_minutes * 60.0
+    for g, group in enumerate(problem.groups):
+        short = built.short_cols[g] >= 0
+        values[built.short_cols[g][short]] = np.asarray(group.required, dtype=float)[short]
+        drop = built.drop_cols[g] >= 0
+        values[built.drop_cols[g][drop]] = np.asarray(group.work_seconds, dtype=float)[drop] / dt
+    return values
+
+
+def _parts(problem: ScheduleProblem) -> list[ScheduleProblem]:
+    """Groups share nothing but the total headcount and the budget: solve them apart if unlimited."""
+    if problem.max_headcount is not None or problem.weekly_budget is not None:
+        return [problem]
+    return [replace(problem, groups=(group,)) for group in problem.groups]
 
 
 # --------------------------------------------------------------------------- results
@@ -595,32 +708,68 @@ def _solve(problem: ScheduleProblem, model: _Model) -> tuple[str, np.ndarray, fl
 def solve_schedule(problem: ScheduleProblem) -> Schedule:
     """The cheapest weekly schedule (paid cost plus shortfall penalty), within ``mip_gap``.
 
+    Without a total headcount or budget limit each group is its own model.
     Never raises for unreachable demand: the shortfall is priced and reported
     (``Schedule.short_intervals``). Raises ``ValueError`` for a malformed
     problem and ``RuntimeError`` if HiGHS ends without a solution.
     """
-    import time
-
     _validate(problem)
-    built = _build(problem)
     started = time.perf_counter()
-    status, values, objective, gap = _solve(problem, built.model)
-    seconds = time.perf_counter() - started
+    deadline = started + problem.time_limit_seconds
+    pieces = []
+    parts = _parts(problem)
+    for k, part in enumerate(parts):
+        # an equal share of the time left for each remaining part
+        now = time.perf_counter()
+        built = _build(part)
+        solved = _solve(part, built, now + (deadline - now) / (len(parts) - k))
+        pieces.append(_piece(part, built, solved))
+    return _combine(problem, pieces, time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    status: str
+    objective: float
+    bound: float
+    tours: tuple[Tour, ...]
+    breaks: tuple[BreakAssignment, ...]
+    coverage: np.ndarray
+    shortfall: np.ndarray
+    weekly_cost: float
+    num_variables: int
+    num_rows: int
+
+
+def _piece(problem: ScheduleProblem, built: _Built, solved: _Solved) -> _Piece:
+    values = solved.values
     counts = np.zeros(built.model.num_cols)
-    integer = np.concatenate(built.model.integer).astype(bool)
+    integer = _joined(built.model.integer, np.int32).astype(bool)
     counts[integer] = np.rint(values[integer])
-    tours = _tours(problem, built, counts)
-    breaks = _breaks(problem, built, counts)
-    n = problem.intervals
-    coverage = (built.cover @ counts[:built.cover.shape[1]]).reshape(len(problem.groups), n)
-    shortfall = _shortfall(problem, built, values, coverage)
-    cost = float(np.concatenate(built.model.cost)[built.tour_cols] @ counts[built.tour_cols])
-    return Schedule(status=status, objective=objective, mip_gap=gap, tours=tours, breaks=breaks,
-                    coverage=coverage, shortfall=shortfall, weekly_cost=cost,
-                    group_names=tuple(g.name for g in problem.groups),
-                    templates=problem.templates, days=problem.days,
-                    num_variables=built.model.num_cols, num_rows=built.model.num_rows,
-                    solve_seconds=seconds)
+    coverage = (built.cover @ counts[:built.cover.shape[1]]).reshape(len(problem.groups), -1)
+    cost = float(_joined(built.model.cost)[built.tour_cols] @ counts[built.tour_cols])
+    return _Piece(solved.status, solved.objective, solved.bound, _tours(problem, built, counts),
+                  _breaks(problem, built, counts), coverage,
+                  _shortfall(problem, built, values, coverage), cost,
+                  built.model.num_cols, built.model.num_rows)
+
+
+def _combine(problem: ScheduleProblem, pieces: list[_Piece], seconds: float) -> Schedule:
+    objective = sum(piece.objective for piece in pieces)
+    bound = sum(piece.bound for piece in pieces)
+    gap = (objective - bound) / abs(objective) if abs(objective) > _TINY else 0.0
+    optimal = all(piece.status == "optimal" for piece in pieces) or gap <= problem.mip_gap
+    return Schedule(
+        status="optimal" if optimal else "time_limit", objective=objective, mip_gap=max(gap, 0.0),
+        tours=tuple(t for piece in pieces for t in piece.tours),
+        breaks=tuple(b for piece in pieces for b in piece.breaks),
+        coverage=np.vstack([piece.coverage for piece in pieces]),
+        shortfall=np.vstack([piece.shortfall for piece in pieces]),
+        weekly_cost=sum(piece.weekly_cost for piece in pieces),
+        group_names=tuple(g.name for g in problem.groups),
+        templates=problem.templates, days=problem.days,
+        num_variables=sum(piece.num_variables for piece in pieces),
+        num_rows=sum(piece.num_rows for piece in pieces), solve_seconds=seconds)
 
 
 def _tours(problem: ScheduleProblem, built: _Built, counts: np.ndarray) -> tuple[Tour, ...]:
