@@ -37,7 +37,9 @@ def _intraday(peak: float, rng: np.random.Generator) -> np.ndarray:
     hours = (np.arange(PER_DAY) + 0.5) * STEP / 60
     shape = np.exp(-((hours - 11.0) / 2.2) ** 2) + 0.8 * np.exp(-((hours - 14.5) / 2.5) ** 2)
     shape = np.where((hours >= 7) & (hours < 22), 0.15 + shape, 0.0)
-    return peak * shape / shape.max() * rng.uniform(0.9, 1.1, PER_DAY)
+    import os
+    noise = rng.uniform(0.9, 1.1, PER_DAY) if not os.environ.get("SMOOTH") else 1.0
+    return peak * shape / shape.max() * noise
 
 
 def _week(peak: float, rng: np.random.Generator) -> np.ndarray:

@@ -53,6 +53,7 @@ from scipy import sparse
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TINY = 1e-6
 DIVE_ROUNDS = 60
+DIVES = ((0.8, 0.2), (0.6, 0.3))    # (round up from, round down to) per dive
 
 
 @dataclass(frozen=True)
@@ -642,39 +643,28 @@ def _result(solver: highspy.Highs) -> _Solved:
 
 def _dive(problem: ScheduleProblem, solver: highspy.Highs, built: _Built, integer: np.ndarray,
           deadline: float) -> np.ndarray | None:
-    """A start: round tours up while re-solving the LP, then place breaks with tours fixed.
+    """A start: LP diving on the tours, then the breaks placed with the tours fixed.
 
-    Each round raises the lower bound of every tour whose LP value has a
-    fractional part of at least 1/2 (or the largest, if none has) to its
-    ceiling; raising only lower bounds keeps the LP feasible, and it
-    re-optimises the other tours around the fixed ones.
+    Each dive of ``DIVES`` (round up from, round down to) rounds the tours
+    whose LP value has a fractional part of at least ``up`` to their ceiling
+    (the largest one if none has) and those at most ``down`` to their floor,
+    re-solving the LP between rounds so that the other tours adjust around
+    the fixed ones. The dive whose last LP is cheapest is kept; its tours are
+    fixed and a small MIP places the breaks (integer) for them.
     """
     tours = built.tour_cols.astype(np.int32)
     relaxed = np.flatnonzero(integer).astype(np.int32)
     solver.changeColsIntegrality(relaxed.size, relaxed, np.zeros(relaxed.size, np.uint8))
-    lower = _joined(built.model.lower)[tours]
-    upper = _joined(built.model.upper)[tours]
-    values = None
-    for _ in range(DIVE_ROUNDS):
-        solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
-        solver.run()
-        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
-        values = np.asarray(solver.getSolution().col_value, dtype=float)
-        x = values[tours]
-        fraction = x - np.floor(x + _TINY)
-        fraction[fraction < _TINY] = 0.0
-        if not fraction.any():
-            break
-        up = fraction >= 0.5
-        if not up.any():
-            up[np.argmax(fraction)] = True
-        lower[up] = np.ceil(x[up] - _TINY)
-        solver.changeColsBounds(int(up.sum()), tours[up], lower[up], upper[up])
-    if values is None:
+    lower, upper = _joined(built.model.lower)[tours], _joined(built.model.upper)[tours]
+    best: tuple[float, np.ndarray] | None = None
+    for up, down in DIVES:
+        solver.changeColsBounds(tours.size, tours, lower, upper)
+        found = _dive_once(solver, tours, lower.copy(), upper.copy(), up, down, deadline)
+        if found is not None and (best is None or found[0] < best[0] - _TINY):
+            best = found
+    if best is None:
         return None
-    fixed = np.ceil(values[tours] - _TINY)
-    solver.changeColsBounds(tours.size, tours, fixed, fixed)
+    solver.changeColsBounds(tours.size, tours, best[1], best[1])
     solver.changeColsIntegrality(relaxed.size, relaxed, np.ones(relaxed.size, np.uint8))
     solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
     solver.run()
@@ -682,6 +672,30 @@ def _dive(problem: ScheduleProblem, solver: highspy.Highs, built: _Built, intege
     if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
         return None
     return np.asarray(solver.getSolution().col_value, dtype=float)
+
+
+def _dive_once(solver: highspy.Highs, tours: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+               up: float, down: float, deadline: float) -> tuple[float, np.ndarray] | None:
+    """One dive: (LP objective with the tours integral, the tours), or None if out of time."""
+    for _ in range(DIVE_ROUNDS):
+        solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        x = np.asarray(solver.getSolution().col_value, dtype=float)[tours]
+        fraction = x - np.floor(x + _TINY)
+        fraction[fraction < _TINY] = 0.0
+        if not fraction.any():
+            return float(solver.getInfo().objective_function_value), np.rint(x)
+        rise = fraction >= up
+        if not rise.any():
+            rise[np.argmax(fraction)] = True
+        fall = (fraction > 0.0) & (fraction <= down) & ~rise
+        lower[rise] = np.ceil(x[rise] - _TINY)
+        upper[fall] = np.floor(x[fall] + _TINY)
+        changed = rise | fall
+        solver.changeColsBounds(int(changed.sum()), tours[changed], lower[changed], upper[changed])
+    return None
 
 
 def _nobody(problem: ScheduleProblem, built: _Built) -> np.ndarray:
