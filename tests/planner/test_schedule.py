@@ -270,3 +270,35 @@ def test_overlapping_break_windows_are_rejected():
     problem = replace(_flat_problem(), templates=(template,))
     with pytest.raises(ValueError, match="must not overlap"):
         solve_schedule(problem)
+
+
+def test_total_headcount_goes_where_shortfall_costs_most():
+    # both groups need 3 agents (2 a day, 09-17); only 3 in all: the dearer group's
+    # shortfall costs 200 an agent-hour, the cheaper one's 100, so all 3 go to the dearer
+    cheap = _group(2.0 * _hours(9, 17), name="cheap")
+    dear = replace(cheap, name="dear", hourly_cost=40.0)
+    problem = replace(_flat_problem(), groups=(cheap, dear), max_headcount=3)
+    schedule = solve_schedule(problem)
+    assert (schedule.headcount("dear"), schedule.headcount("cheap")) == (3, 0)
+    assert schedule.objective == pytest.approx(3 * 5 * 8 * 40.0 + 14 * 8 * 100.0)
+    assert schedule.group_names == ("cheap", "dear")
+    assert schedule.coverage.shape == schedule.shortfall.shape == (2, WEEK)
+
+
+def test_groups_solved_apart_match_the_joint_model():
+    cheap = _group(2.0 * _hours(9, 17), name="cheap")
+    dear = replace(cheap, name="dear", hourly_cost=40.0, required=_hours(8, 16) * 1.0)
+    apart = solve_schedule(replace(_flat_problem(), groups=(cheap, dear)))
+    joint = solve_schedule(replace(_flat_problem(), groups=(cheap, dear), max_headcount=100))
+    assert apart.objective == pytest.approx(joint.objective)
+    assert apart.headcount() == joint.headcount()
+
+
+def test_a_spent_time_limit_still_returns_a_schedule():
+    problem = replace(_breaks_problem(), time_limit_seconds=1e-4)
+    schedule = solve_schedule(problem)
+    assert schedule.status in ("optimal", "time_limit")
+    assert schedule.coverage.shape == (1, WEEK)
+    # whatever was found is consistent: shortfall is what coverage leaves uncovered
+    uncovered = np.maximum(problem.groups[0].required - schedule.coverage[0], 0.0)
+    np.testing.assert_allclose(schedule.shortfall[0], uncovered)
