@@ -599,29 +599,38 @@ def _joined(parts: list[np.ndarray], dtype=np.float64) -> np.ndarray:
     return np.ascontiguousarray(np.concatenate(parts), dtype=dtype)
 
 
-def _solve(problem: ScheduleProblem, built: _Built, deadline: float) -> _Solved:
-    """Branch and bound from a start found by LP diving; raises unless a solution comes back.
+def _start(problem: ScheduleProblem, built: _Built,
+           deadline: float) -> tuple[highspy.Highs, float]:
+    """A solver holding the model and a start found by LP diving, and the LP relaxation's bound.
 
-    HiGHS's own root heuristics rarely find a good tour schedule before the
+    HiGHS's own root heuristics rarely find a good tour schedule before its
     root cut loop ends, so the search starts from ``_dive``'s schedule (or,
-    if that fails, from scheduling nobody, which the slack columns make
-    feasible).
+    if that runs out of time, from scheduling nobody, which the slack
+    columns make feasible).
     """
     model = built.model
     solver = make_solver(problem)
     _pass_model(solver, model)
     integer = _joined(model.integer, np.int32)
-    lower, upper = _joined(model.lower), _joined(model.upper)
-    start = _dive(problem, solver, built, integer, deadline)
+    start, bound = _dive(problem, solver, built, integer, deadline)
     columns = np.arange(model.num_cols, dtype=np.int32)
-    solver.changeColsBounds(model.num_cols, columns, lower, upper)
+    solver.changeColsBounds(model.num_cols, columns, _joined(model.lower), _joined(model.upper))
     solver.changeColsIntegrality(model.num_cols, columns, integer.astype(np.uint8))
-    if start is None:
-        start = _nobody(problem, built)
-    solver.setSolution(model.num_cols, columns, start)
+    solver.setSolution(model.num_cols, columns,
+                       _nobody(problem, built) if start is None else start)
+    return solver, bound
+
+
+def _finish(solver: highspy.Highs, deadline: float, lp_bound: float) -> _Solved:
+    """Branch and bound from the start until the gap or the deadline.
+
+    The LP relaxation solved before the dives is a lower bound too, which
+    counts when the deadline stops HiGHS before its own root LP.
+    """
     solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
     solver.run()
-    return _result(solver)
+    solved = _result(solver)
+    return replace(solved, bound=min(max(solved.bound, lp_bound), solved.objective))
 
 
 def _result(solver: highspy.Highs) -> _Solved:
@@ -636,14 +645,16 @@ def _result(solver: highspy.Highs) -> _Solved:
     else:
         raise RuntimeError(f"schedule solve failed: {solver.modelStatusToString(model_status)}")
     objective = float(info.objective_function_value)
-    bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else objective
+    bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else -np.inf
+    if label == "optimal" and not np.isfinite(bound):
+        bound = objective           # solved without branching: nothing left to prove
     values = np.asarray(solver.getSolution().col_value, dtype=float)
     return _Solved(label, values, objective, min(bound, objective))
 
 
 def _dive(problem: ScheduleProblem, solver: highspy.Highs, built: _Built, integer: np.ndarray,
-          deadline: float) -> np.ndarray | None:
-    """A start: LP diving on the tours, then the breaks placed with the tours fixed.
+          deadline: float) -> tuple[np.ndarray | None, float]:
+    """A start and the LP bound: LP diving on the tours, then breaks placed with tours fixed.
 
     Each dive of ``DIVES`` (round up from, round down to) rounds the tours
     whose LP value has a fractional part of at least ``up`` to their ceiling
@@ -663,21 +674,24 @@ def _dive(problem: ScheduleProblem, solver: highspy.Highs, built: _Built, intege
     solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
     solver.run()
     solver.setOptionValue("solver", "choose")
+    lp_bound = -np.inf
+    if solver.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+        lp_bound = float(solver.getInfo().objective_function_value)
     for up, down in DIVES:
         solver.changeColsBounds(tours.size, tours, lower, upper)
         found = _dive_once(solver, tours, lower.copy(), upper.copy(), up, down, deadline)
         if found is not None and (best is None or found[0] < best[0] - _TINY):
             best = found
     if best is None:
-        return None
+        return None, lp_bound
     solver.changeColsBounds(tours.size, tours, best[1], best[1])
     solver.changeColsIntegrality(relaxed.size, relaxed, np.ones(relaxed.size, np.uint8))
     solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
     solver.run()
     info = solver.getInfo()
     if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
-        return None
-    return np.asarray(solver.getSolution().col_value, dtype=float)
+        return None, lp_bound
+    return np.asarray(solver.getSolution().col_value, dtype=float), lp_bound
 
 
 def _dive_once(solver: highspy.Highs, tours: np.ndarray, lower: np.ndarray, upper: np.ndarray,
@@ -736,13 +750,14 @@ def solve_schedule(problem: ScheduleProblem) -> Schedule:
     _validate(problem)
     started = time.perf_counter()
     deadline = started + problem.time_limit_seconds
-    pieces = []
     parts = _parts(problem)
-    for k, part in enumerate(parts):
-        # an equal share of the time left for each remaining part
+    builts = [_build(part) for part in parts]
+    # every part gets its start first, then branch and bound shares the time left equally
+    starts = [_start(part, built, deadline) for part, built in zip(parts, builts, strict=True)]
+    pieces = []
+    for k, (part, built, (solver, bound)) in enumerate(zip(parts, builts, starts, strict=True)):
         now = time.perf_counter()
-        built = _build(part)
-        solved = _solve(part, built, now + (deadline - now) / (len(parts) - k))
+        solved = _finish(solver, now + (deadline - now) / (len(parts) - k), bound)
         pieces.append(_piece(part, built, solved))
     return _combine(problem, pieces, time.perf_counter() - started)
 
@@ -778,6 +793,7 @@ def _combine(problem: ScheduleProblem, pieces: list[_Piece], seconds: float) -> 
     objective = sum(piece.objective for piece in pieces)
     bound = sum(piece.bound for piece in pieces)
     gap = (objective - bound) / abs(objective) if abs(objective) > _TINY else 0.0
+    gap = gap if np.isfinite(gap) else float("inf")     # no bound known
     optimal = all(piece.status == "optimal" for piece in pieces) or gap <= problem.mip_gap
     return Schedule(
         status="optimal" if optimal else "time_limit", objective=objective, mip_gap=max(gap, 0.0),
