@@ -107,16 +107,21 @@ def solve_schedule(problem: ScheduleProblem) -> Schedule:
     builts = [build_model(part) for part in parts]
     # every part gets its start first, then branch and bound shares the time left equally
     starts = [start_search(part, built, deadline) for part, built in zip(parts, builts, strict=True)]
-    pieces = []
-    for k, (part, built, (solver, bound)) in enumerate(zip(parts, builts, starts, strict=True)):
+    pieces: dict[int, _Piece] = {}
+    # smallest models first: what they leave of their share passes to the larger ones
+    order = sorted(range(len(parts)), key=lambda k: builts[k].model.num_cols)
+    for done, k in enumerate(order):
         now = time.perf_counter()
-        solved = finish_search(solver, now + (deadline - now) / (len(parts) - k), bound)
-        pieces.append(_piece(part, built, solved))
-    return _combine(problem, pieces, time.perf_counter() - started)
+        solver, bound = starts[k]
+        solved = finish_search(solver, now + (deadline - now) / (len(parts) - done), bound)
+        pieces[k] = _piece(parts[k], builts[k], solved)
+    return _combine(problem, [pieces[k] for k in range(len(parts))], time.perf_counter() - started)
 
 
 @dataclass(frozen=True)
 class _Piece:
+    """The schedule of one independently solved part (one group, or all when coupled)."""
+
     status: str
     objective: float
     bound: float
@@ -130,6 +135,7 @@ class _Piece:
 
 
 def _piece(problem: ScheduleProblem, built: BuiltModel, solved: Solved) -> _Piece:
+    """Tours, breaks, coverage and shortfall of one part, from integer-rounded counts."""
     values = solved.values
     counts = np.zeros(built.model.num_cols)
     integer = joined(built.model.integer, np.int32).astype(bool)
@@ -143,6 +149,7 @@ def _piece(problem: ScheduleProblem, built: BuiltModel, solved: Solved) -> _Piec
 
 
 def _combine(problem: ScheduleProblem, pieces: list[_Piece], seconds: float) -> Schedule:
+    """One schedule from the parts; its gap is that of the summed objectives and bounds."""
     objective = sum(piece.objective for piece in pieces)
     bound = sum(piece.bound for piece in pieces)
     gap = (objective - bound) / abs(objective) if abs(objective) > TINY else 0.0
@@ -184,11 +191,18 @@ def _breaks(problem: ScheduleProblem, built: BuiltModel,
 
 def _shortfall(problem: ScheduleProblem, built: BuiltModel, values: np.ndarray,
                coverage: np.ndarray) -> np.ndarray:
-    """Agents short of ``required`` (from the rounded coverage) plus async work late or dropped."""
+    """Agents short of ``required`` plus async work late or dropped, in agents per interval.
+
+    The synchronous part is the larger of the model's shortfall (which also
+    counts capacity the solution spends on async work) and what the rounded
+    coverage leaves uncovered.
+    """
     shortfall = np.zeros_like(coverage)
     for g, group in enumerate(problem.groups):
         productive = group.productive_share * coverage[g]
         shortfall[g] = np.maximum(np.asarray(group.required, dtype=float) - productive, 0.0)
+        short = built.short_cols[g] >= 0
+        shortfall[g, short] = np.maximum(shortfall[g, short], values[built.short_cols[g][short]])
         for cols in (built.late_cols[g], built.drop_cols[g]):
             present = cols >= 0
             shortfall[g, present] += np.maximum(values[cols[present]], 0.0)

@@ -228,8 +228,7 @@ def _add_group_rows(problem: ScheduleProblem, model: _Model, cover, g: int, grou
     if rows_at.size == 0:
         return
     cap_rows = model.add_rows(required[rows_at], np.inf)
-    block = cover[g * n + rows_at]
-    coo = block.tocoo()
+    coo = cover[g * n + rows_at].tocoo()
     model.add_entries(cap_rows[coo.row], coo.col, group.productive_share * coo.data)
     short_at = np.flatnonzero(required > TINY)
     short = model.add_columns(np.full(short_at.size, unit_penalty), 0.0, required[short_at], False)
