@@ -99,6 +99,10 @@ def solve_schedule(problem: ScheduleProblem) -> Schedule:
     Never raises for unreachable demand: the shortfall is priced and reported
     (``Schedule.short_intervals``). Raises ``ValueError`` for a malformed
     problem and ``RuntimeError`` if HiGHS ends without a solution.
+
+    The same problem gives the same schedule (one thread, a fixed seed)
+    unless ``time_limit_seconds`` binds, which makes the answer depend on
+    the machine's speed; ``status`` then says ``"time_limit"``.
     """
     validate(problem)
     started = time.perf_counter()
