@@ -302,3 +302,15 @@ def test_a_spent_time_limit_still_returns_a_schedule():
     # whatever was found is consistent: shortfall is what coverage leaves uncovered
     uncovered = np.maximum(problem.groups[0].required - schedule.coverage[0], 0.0)
     np.testing.assert_allclose(schedule.shortfall[0], uncovered)
+
+
+def test_a_group_closed_all_day_is_all_short_not_an_error():
+    closed = _group(np.ones(PER_DAY), name="closed", allowed=np.zeros(PER_DAY, dtype=bool),
+                    work_seconds=np.full(PER_DAY, 90.0))
+    idle = _group(np.zeros(PER_DAY), name="idle")
+    template = ShiftTemplate("day", 0, 480, (BreakRule("break", 15, 60, 120),), days_per_week=1)
+    schedule = solve_schedule(ScheduleProblem(STEP, (closed, idle), (template,), days=1))
+    assert schedule.status == "optimal" and schedule.headcount() == 0
+    # 1 agent short in every interval, plus 90 s of dropped email an interval (0.1 agents)
+    np.testing.assert_allclose(schedule.shortfall.sum(axis=1), [PER_DAY * 1.1, 0.0])
+    assert len(schedule_table(schedule)) == 0
