@@ -109,10 +109,8 @@ class _Model:
         self.values.append(np.broadcast_to(np.asarray(values, dtype=float), rows.size))
 
     def matrix(self) -> sparse.csc_matrix:
-        cat = (lambda parts, dtype: np.concatenate(parts).astype(dtype) if parts
-               else np.zeros(0, dtype))
         coo = sparse.coo_matrix(
-            (cat(self.values, float), (cat(self.rows, np.int64), cat(self.cols, np.int64))),
+            (joined(self.values), (joined(self.rows, np.int64), joined(self.cols, np.int64))),
             shape=(self.num_rows, self.num_cols))
         return coo.tocsc()
 
