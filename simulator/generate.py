@@ -1,0 +1,128 @@
+"""Practice datasets: simulate, shape and write a run folder (``supportsim generate``).
+
+Sizing by tickets (``tickets``): the expected tickets per day are the demand
+model's expected arrivals over the scenario's horizon, minus self-service
+deflection (category shares x deflection shares); the run gets
+``round(N / per_day)`` days, so volume and staffing stay exactly as the
+scenario has them and the operation is as healthy or strained as it says.
+Only when N is below one day's tickets does the run shrink: one day, with
+every channel's volume and every agent group's headcount multiplied by
+``N / per_day`` (a group keeps at least one agent).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from simulator import __version__
+from simulator.calendar import calendar_for
+from simulator.config import ScenarioConfig
+from simulator.datasets import build_datasets
+from simulator.demand import build_demand
+from simulator.dictionary import dictionary_frame, dictionary_markdown
+from simulator.engine import simulate
+from simulator.enrich import build_directory
+from simulator.export import write_run_folder
+from simulator.loading import dump_scenario
+from simulator.pipeline import scenario_hash
+from simulator.shapes import ShapeError, ShapeOptions, build_shape, table_names
+from simulator.writers import XLSX_DEFAULT_TABLES, rows_to_write, write_tables
+
+MAX_DAYS = 3660
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    shape: str = "native"
+    formats: tuple[str, ...] = ("csv",)
+    tables: tuple[str, ...] | None = None  # None: every table (XLSX: the defaults)
+    options: ShapeOptions = field(default_factory=ShapeOptions)
+
+
+@dataclass(frozen=True)
+class GenerateOutcome:
+    folder: Path
+    rows: dict[str, int]
+    files: list[str]
+
+
+def expected_tickets_per_day(config: ScenarioConfig) -> float:
+    """Mean expected tickets per reporting day: arrivals minus deflection."""
+    calendar = calendar_for(config)
+    demand = build_demand(config, calendar)
+    reporting = calendar.interval_start >= 0.0
+    arrivals = sum(float(np.sum(demand.base[c][reporting]) + np.sum(demand.surge[c][reporting]))
+                   for c in config.channels)
+    deflected = sum(c.share * c.deflection_share for c in config.categories.values())
+    return arrivals * (1.0 - deflected) / config.calendar.days
+
+
+def sizing_overrides(config: ScenarioConfig, tickets: int) -> tuple[str, ...]:
+    """``--set`` overrides that size the run to about ``tickets`` tickets."""
+    per_day = expected_tickets_per_day(config)
+    if per_day <= 0:
+        raise ShapeError(f"--tickets: scenario '{config.name}' expects no tickets per day")
+    if tickets >= per_day:
+        days = min(MAX_DAYS, max(1, round(tickets / per_day)))
+        return (f"calendar.days={days}",)
+    scale = tickets / per_day
+    sets = ["calendar.days=1"]
+    for name, channel in config.channels.items():
+        sets.append(f"channels.{name}.volume_per_day={channel.volume_per_day * scale!r}")
+    for index, group in enumerate(config.agents):
+        if group.count > 0:
+            sets.append(f"agents.{index}.count={max(1, math.floor(group.count * scale + 0.5))}")
+    return tuple(sets)
+
+
+def check_tables(shape: str, tables: tuple[str, ...] | None) -> None:
+    known = table_names(shape)
+    for name in tables or ():
+        if name not in known:
+            raise ShapeError(f"--tables: the {shape} shape has no table '{name}' "
+                             f"(it has {', '.join(known)})")
+
+
+def run_generate(config: ScenarioConfig, seed: int, out: Path, request: GenerateRequest,
+                 force: bool = False, progress: Callable[[str, int, int | None], None] | None = None
+                 ) -> GenerateOutcome:
+    """Simulate ``config``, shape its tables and write them in every format, atomically."""
+    check_tables(request.shape, request.tables)
+    report = progress or (lambda stage, done, total: None)
+    result = simulate(config, seed, progress=lambda done, total: report("simulating", done, total))
+    report("shaping tables", 0, None)
+    datasets = build_datasets(config, result)
+    directory = build_directory(config, result.roster, seed)
+    tables = build_shape(request.shape, config, datasets, result, seed, request.options, directory)
+    if request.tables:
+        tables = {name: tables[name] for name in request.tables if name in tables}
+    xlsx_tables = request.tables or tuple(t for t in XLSX_DEFAULT_TABLES if t in tables)
+    dictionary = dictionary_frame(request.shape, tables)
+    total = rows_to_write(tables, request.formats, xlsx_tables, len(dictionary))
+    done = [0]
+
+    def advance(rows: int) -> None:
+        done[0] += rows
+        report("writing", done[0], total)
+
+    files: list[str] = []
+
+    def fill(folder: Path) -> None:
+        (folder / "scenario.resolved.yaml").write_text(dump_scenario(config), encoding="utf-8")
+        (folder / "data_dictionary.md").write_text(dictionary_markdown(request.shape, dictionary),
+                                                   encoding="utf-8")
+        files.extend(write_tables(tables, request.formats, folder, shape=request.shape,
+                                  timezone=config.calendar.timezone, dictionary=dictionary,
+                                  xlsx_tables=xlsx_tables, progress=advance))
+
+    manifest = {"supportsim_version": __version__, "command": "generate", "scenario": config.name,
+                "seed": seed, "replication": 0, "scenario_sha256": scenario_hash(config),
+                "timezone": config.calendar.timezone, "shape": request.shape,
+                "formats": list(request.formats), "rows": {n: len(f) for n, f in tables.items()}}
+    folder = write_run_folder(out, force, fill, manifest)
+    return GenerateOutcome(folder, {n: len(f) for n, f in tables.items()}, files)
