@@ -147,9 +147,16 @@ def build_directory(config: ScenarioConfig, roster: tuple[RosterAgent, ...], see
     registry = StreamRegistry(seed)
     n_companies = max(1, -(-pool // CUSTOMERS_PER_COMPANY))
     company_fake = _faker(locale, seed, COMPANY_KEY)
-    companies, domains, used = [], [], set()
+    companies, domains, used, names_used = [], [], set(), set()
     for index in range(n_companies):
         name = company_fake.company()
+        for _ in range(5):  # company names are unique, so a name means one company
+            if name not in names_used:
+                break
+            name = company_fake.company()
+        if name in names_used:
+            name = f"{name} {index}"
+        names_used.add(name)
         slug = "-".join(w for w in (_ascii(part) for part in re.split(r"[\s,]+", name)[:2]) if w)
         domain = f"{slug or 'company'}.com"
         if domain in used:

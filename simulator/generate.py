@@ -1,13 +1,15 @@
 """Practice datasets: simulate, shape and write a run folder (``supportsim generate``).
 
-Sizing by tickets (``tickets``): the expected tickets per day are the demand
-model's expected arrivals over the scenario's horizon, minus self-service
-deflection (category shares x deflection shares); the run gets
-``round(N / per_day)`` days, so volume and staffing stay exactly as the
+Sizing by tickets (``tickets``): the expected tickets of each day are the
+demand model's expected arrivals (day of week, seasonality, demand events
+included), minus self-service deflection (category shares x deflection
+shares); the run gets the number of days, from the start date, whose expected
+tickets add up closest to N, so volume and staffing stay exactly as the
 scenario has them and the operation is as healthy or strained as it says.
-Only when N is below one day's tickets does the run shrink: one day, with
-every channel's volume and every agent group's headcount multiplied by
-``N / per_day`` (a group keeps at least one agent).
+Only when N is below the first day's tickets does the run shrink: one day,
+with every channel's volume and every agent group's headcount multiplied by
+``N / first day's tickets`` (a group keeps at least one agent). Repeat
+contacts and reopens are not in the estimate, so a run holds a few more.
 """
 
 from __future__ import annotations
@@ -51,26 +53,40 @@ class GenerateOutcome:
     files: list[str]
 
 
-def expected_tickets_per_day(config: ScenarioConfig) -> float:
-    """Mean expected tickets per reporting day: arrivals minus deflection."""
+def expected_daily_tickets(config: ScenarioConfig, days: int | None = None) -> np.ndarray:
+    """Expected tickets on each reporting day: the demand model's arrivals minus deflection."""
+    if days is not None:
+        config = config.model_copy(update={"calendar": config.calendar.model_copy(
+            update={"days": days})})
     calendar = calendar_for(config)
     demand = build_demand(config, calendar)
     reporting = calendar.interval_start >= 0.0
-    arrivals = sum(float(np.sum(demand.base[c][reporting]) + np.sum(demand.surge[c][reporting]))
-                   for c in config.channels)
+    day = calendar.interval_day[reporting] - calendar.warmup_days
+    arrivals = np.zeros(config.calendar.days)
+    for channel in config.channels:
+        intensity = demand.base[channel][reporting] + demand.surge[channel][reporting]
+        arrivals += np.bincount(day, weights=intensity, minlength=config.calendar.days)
     deflected = sum(c.share * c.deflection_share for c in config.categories.values())
-    return arrivals * (1.0 - deflected) / config.calendar.days
+    return arrivals * (1.0 - deflected)
+
+
+def expected_tickets_per_day(config: ScenarioConfig) -> float:
+    """Mean expected tickets per reporting day over the scenario's horizon."""
+    return float(expected_daily_tickets(config).mean())
 
 
 def sizing_overrides(config: ScenarioConfig, tickets: int) -> tuple[str, ...]:
-    """``--set`` overrides that size the run to about ``tickets`` tickets."""
+    """``--set`` overrides that size the run to about ``tickets`` tickets: the number
+    of days whose expected tickets add up closest to it (from the start date)."""
     per_day = expected_tickets_per_day(config)
     if per_day <= 0:
         raise ShapeError(f"--tickets: scenario '{config.name}' expects no tickets per day")
-    if tickets >= per_day:
-        days = min(MAX_DAYS, max(1, round(tickets / per_day)))
+    horizon = min(MAX_DAYS, math.ceil(tickets / per_day * 1.5) + 7)
+    cumulative = np.cumsum(expected_daily_tickets(config, horizon))
+    if tickets >= cumulative[0]:
+        days = int(np.argmin(np.abs(cumulative - tickets))) + 1
         return (f"calendar.days={days}",)
-    scale = tickets / per_day
+    scale = float(tickets / cumulative[0])
     sets = ["calendar.days=1"]
     for name, channel in config.channels.items():
         sets.append(f"channels.{name}.volume_per_day={channel.volume_per_day * scale!r}")

@@ -64,7 +64,8 @@ def flat_name(column: str) -> str:
     return column.replace(".", "_")
 
 
-def chunks(frame: pd.DataFrame, rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+def chunks(frame: pd.DataFrame, rows: int | None = None) -> Iterator[pd.DataFrame]:
+    rows = rows or CHUNK_ROWS
     for start in range(0, max(len(frame), 1), rows):
         yield frame.iloc[start:start + rows]
 
