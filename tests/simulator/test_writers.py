@@ -92,9 +92,9 @@ def test_csv_is_the_same_in_chunks_and_escapes_formulas(tmp_path, monkeypatch):
     text = (tmp_path / "whole.csv").read_text()
     assert text == (tmp_path / "chunked.csv").read_text()
     lines = text.splitlines()
-    assert lines[0] == "id,when,score,count,flag,note,tags,via_channel"
-    assert lines[1] == "1,2026-01-05T09:00:00.250-05:00,1.5,1,True,'=SUM(A1:A2),a b,voice"
-    assert lines[2].startswith("2,,,,False,'+1,") and lines[3].endswith(",'@chat")
+    assert lines[0] == '"id","when","score","count","flag","note","tags","via_channel"'
+    assert lines[1] == '1,"2026-01-05T09:00:00.250-05:00",1.5,1,true,"\'=SUM(A1:A2)","a b","voice"'
+    assert lines[2].startswith('2,,,,false,"\'+1",') and lines[3].endswith(',"\'@chat"')
     assert "2026-07-01T12:30:00.000-04:00" in lines[3]
 
 
