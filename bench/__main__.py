@@ -13,6 +13,11 @@ second for the simulation alone and end to end (with the datasets and KPIs),
 event-log bytes per ticket and peak memory per ticket above the memory after
 imports, each in a fresh process (bench/baseline.py); ``--million`` also runs it
 scaled to about a million tickets.
+
+Section 3 (``--generate``): ``supportsim generate`` for about ``--tickets``
+tickets (default 250,000) of the baseline in each shape and format, tickets
+per second (simulation included) and peak RSS, each in a fresh process
+(bench/generate.py).
 """
 
 from __future__ import annotations
@@ -67,6 +72,28 @@ def baseline_section(days: int, scale: float) -> dict[str, float]:
     return json.loads(output.strip().splitlines()[-1])
 
 
+SHAPES = ("native", "zendesk", "simple")
+GENERATE_FORMATS = ("csv", "parquet", "jsonl", "xlsx", "duckdb")
+
+
+def generate_section(tickets: int, shapes: tuple[str, ...],
+                     formats: tuple[str, ...]) -> list[dict[str, float | str]]:
+    """One fresh process per shape and format, so each peak RSS is its own."""
+    rows = []
+    for shape in shapes:
+        for fmt in formats:
+            command = [sys.executable, "-m", "bench.generate", "--tickets", str(tickets),
+                       "--shape", shape, "--format", fmt]
+            output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                                    check=True).stdout
+            row = json.loads(output.strip().splitlines()[-1])
+            print(f"  {shape:<8} {fmt:<8} {row['tickets']:>10,.0f} tickets {row['seconds']:>8.1f} s "
+                  f"{row['tickets_per_second']:>9,.0f} tickets/s  peak {row['peak_rss_mib']:>7,.0f} MiB",
+                  flush=True)
+            rows.append(row)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--customers", type=int, default=200_000)
@@ -76,7 +103,18 @@ def main() -> None:
     parser.add_argument("--million", action="store_true",
                         help="also run the baseline scaled to about 1,000,000 tickets a year")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--generate", action="store_true",
+                        help="only time supportsim generate in each shape and format")
+    parser.add_argument("--tickets", type=int, default=250_000,
+                        help="tickets per generate run (with --generate)")
+    parser.add_argument("--shapes", default=",".join(SHAPES), help="with --generate")
+    parser.add_argument("--formats", default=",".join(GENERATE_FORMATS), help="with --generate")
     args = parser.parse_args()
+    if args.generate:
+        print(f"supportsim generate, baseline.yaml sized to about {args.tickets:,} tickets "
+              "(simulation included; fresh process each)")
+        generate_section(args.tickets, tuple(args.shapes.split(",")), tuple(args.formats.split(",")))
+        return
     rates = queue_section(args.customers, args.repeat, not args.no_ciw)
     print(f"M/M/c+M c={AGENTS} load 0.9, {args.customers:,} customers (best of {args.repeat})")
     for name, rate in rates.items():
