@@ -118,6 +118,8 @@ def simulate(scenario: str, overrides: tuple[str, ...], seed: int, days: int | N
               metavar="csv,xlsx,parquet,jsonl,duckdb", help="File formats, comma-separated.")
 @click.option("--tables", default=None, metavar="NAME,...",
               help="Tables to write [default: all; XLSX: tickets, daily, intervals].")
+@click.option("--messy", default="none", show_default=True, metavar="none|light|heavy",
+              help="Inject the flaws of real exports into the tickets, with an answer_key/ folder.")
 @click.option("--csat-three", default="bad", show_default=True, metavar="good|bad",
               help="Zendesk shape: whether a CSAT score of 3 counts as good or bad.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
@@ -125,10 +127,11 @@ def simulate(scenario: str, overrides: tuple[str, ...], seed: int, days: int | N
               help="Run folder [default: outputs/generate-<scenario>-s<seed>].")
 @click.option("--force", is_flag=True, help="Replace an existing run folder.")
 def generate(scenario: str, overrides: tuple[str, ...], tickets: int | None, days: int | None,
-             shape: str, formats: str, tables: str | None, csat_three: str, seed: int,
+             shape: str, formats: str, tables: str | None, messy: str, csat_three: str, seed: int,
              out: str | None, force: bool) -> None:
     """Generate a practice dataset: simulated tickets in a chosen shape and formats."""
     from simulator.generate import GenerateRequest, check_tables, run_generate, sizing_overrides
+    from simulator.messiness import MessyError, check_level
     from simulator.shapes import ShapeError, ShapeOptions, table_names
     from simulator.writers import FormatError, parse_formats
 
@@ -144,8 +147,10 @@ def generate(scenario: str, overrides: tuple[str, ...], tickets: int | None, day
         if tables is not None and not chosen:
             raise ShapeError(f"--tables: must name at least one table, got '{tables}'")
         check_tables(shape, chosen)
-        request = GenerateRequest(shape, parse_formats(formats), chosen, ShapeOptions(csat_three))
-    except (ShapeError, FormatError) as exc:
+        check_level(messy)
+        request = GenerateRequest(shape, parse_formats(formats), chosen, ShapeOptions(csat_three),
+                                  messy)
+    except (ShapeError, FormatError, MessyError) as exc:
         raise BadInput(str(exc)) from None
     config = _load(scenario, overrides, days)
     if tickets is not None:

@@ -29,11 +29,13 @@ from simulator.demand import build_demand
 from simulator.dictionary import dictionary_frame, dictionary_markdown
 from simulator.engine import simulate
 from simulator.enrich import build_directory
-from simulator.export import write_run_folder
+from simulator.export import _sha256 as file_sha256
+from simulator.export import with_timestamps, write_json, write_run_folder
 from simulator.loading import dump_scenario
+from simulator.messiness import check_level, expected_answers, make_messy, true_parameters
 from simulator.pipeline import scenario_hash
 from simulator.shapes import ShapeError, ShapeOptions, build_shape, table_names
-from simulator.writers import XLSX_DEFAULT_TABLES, rows_to_write, write_tables
+from simulator.writers import XLSX_DEFAULT_TABLES, rows_to_write, write_csv, write_tables
 
 MAX_DAYS = 3660
 
@@ -44,6 +46,7 @@ class GenerateRequest:
     formats: tuple[str, ...] = ("csv",)
     tables: tuple[str, ...] | None = None  # None: every table (XLSX: the defaults)
     options: ShapeOptions = field(default_factory=ShapeOptions)
+    messy: str = "none"  # messiness.LEVELS
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,24 @@ def sizing_overrides(config: ScenarioConfig, tickets: int) -> tuple[str, ...]:
     return tuple(sets)
 
 
+def _answer_key(config: ScenarioConfig, datasets, result, clean, flaws, level: str):
+    """A function writing ``answer_key/``: the flaws, the clean tickets, the KPIs of the
+    clean data, the parameters behind it and the expected answers to standard exercises."""
+    from simulator.kpis import compute_kpis
+
+    native = with_timestamps(datasets.tickets, result.calendar)
+    kpis = compute_kpis(config, datasets, result.roster)
+
+    def write(folder: Path) -> None:
+        write_csv(flaws, folder / "flaws.csv")
+        write_csv(clean, folder / "tickets_clean.csv")
+        write_json(kpis, folder / "kpis_clean.json")
+        write_json(true_parameters(config, native, level), folder / "parameters.json")
+        write_json(expected_answers(native, config.calendar.timezone), folder / "expected_answers.json")
+
+    return write
+
+
 def check_tables(shape: str, tables: tuple[str, ...] | None) -> None:
     known = table_names(shape)
     for name in tables or ():
@@ -109,7 +130,12 @@ def run_generate(config: ScenarioConfig, seed: int, out: Path, request: Generate
                  ) -> GenerateOutcome:
     """Simulate ``config``, shape its tables and write them in every format, atomically."""
     check_tables(request.shape, request.tables)
+    check_level(request.messy)
     report = progress or (lambda stage, done, total: None)
+    manifest = {"supportsim_version": __version__, "command": "generate", "scenario": config.name,
+                "seed": seed, "replication": 0, "scenario_sha256": scenario_hash(config),
+                "timezone": config.calendar.timezone, "shape": request.shape,
+                "formats": list(request.formats)}
     result = simulate(config, seed, progress=lambda done, total: report("simulating", done, total))
     report("shaping tables", 0, None)
     datasets = build_datasets(config, result)
@@ -117,6 +143,11 @@ def run_generate(config: ScenarioConfig, seed: int, out: Path, request: Generate
     tables = build_shape(request.shape, config, datasets, result, seed, request.options, directory)
     if request.tables:
         tables = {name: tables[name] for name in request.tables if name in tables}
+    answer_key = None
+    if request.messy != "none" and "tickets" in tables:
+        clean = tables["tickets"]
+        tables["tickets"], flaws = make_messy(clean, request.messy, seed, config.calendar.timezone)
+        answer_key = _answer_key(config, datasets, result, clean, flaws, request.messy)
     xlsx_tables = request.tables or tuple(t for t in XLSX_DEFAULT_TABLES if t in tables)
     dictionary = dictionary_frame(request.shape, tables)
     total = rows_to_write(tables, request.formats, xlsx_tables, len(dictionary))
@@ -135,10 +166,13 @@ def run_generate(config: ScenarioConfig, seed: int, out: Path, request: Generate
         files.extend(write_tables(tables, request.formats, folder, shape=request.shape,
                                   timezone=config.calendar.timezone, dictionary=dictionary,
                                   xlsx_tables=xlsx_tables, progress=advance))
+        if answer_key is not None:
+            key_folder = folder / "answer_key"
+            key_folder.mkdir()
+            answer_key(key_folder)
+            manifest["answer_key"] = {p.name: {"sha256": file_sha256(p), "bytes": p.stat().st_size}
+                                      for p in sorted(key_folder.iterdir())}
 
-    manifest = {"supportsim_version": __version__, "command": "generate", "scenario": config.name,
-                "seed": seed, "replication": 0, "scenario_sha256": scenario_hash(config),
-                "timezone": config.calendar.timezone, "shape": request.shape,
-                "formats": list(request.formats), "rows": {n: len(f) for n, f in tables.items()}}
+    manifest.update({"rows": {n: len(f) for n, f in tables.items()}, "messy": request.messy})
     folder = write_run_folder(out, force, fill, manifest)
     return GenerateOutcome(folder, {n: len(f) for n, f in tables.items()}, files)

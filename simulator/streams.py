@@ -26,6 +26,7 @@ STREAM_ID: dict[str, int] = {
     "follow_up_attributes": 10,
     # 101 and up: exports (simulator/enrich.py), far from the engine's ids.
     "enrichment": 101,
+    "messiness": 102,
 }
 
 

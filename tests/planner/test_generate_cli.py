@@ -114,6 +114,7 @@ BAD = [
     (("--tickets", "10", "--days", "2"), "--tickets and --days"),
     (("--days", "0"), "--days: must be >= 1"),
     (("--csat-three", "maybe"), "--csat-three: must be good or bad"),
+    (("--messy", "extreme"), "--messy: must be one of none, light, heavy, got 'extreme'"),
 ]
 
 
@@ -132,3 +133,21 @@ def test_existing_folder_needs_force(tmp_path):
     out.mkdir()
     result = invoke("generate", BASELINE, "--days", "1", "--out", str(out))
     assert result.exit_code == 2 and "--force" in result.output
+
+
+def test_messy_run_has_an_answer_key(tmp_path):
+    out = tmp_path / "run"
+    result = invoke("generate", BASELINE, "--days", "1", *SHORT, "--messy", "heavy",
+                    "--tables", "tickets", "--format", "csv,parquet", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    key = out / "answer_key"
+    for name in ("flaws.csv", "tickets_clean.csv", "kpis_clean.json", "parameters.json",
+                 "expected_answers.json"):
+        assert (key / name).exists(), name
+    flaws = pd.read_csv(key / "flaws.csv")
+    messy, clean = pd.read_csv(out / "tickets.csv"), pd.read_csv(key / "tickets_clean.csv")
+    added = flaws["flaw"].isin(["duplicate", "test_ticket", "bot_ticket"]).sum()
+    assert len(messy) == len(clean) + added and len(flaws) > 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["messy"] == "heavy" and "flaws.csv" in manifest["answer_key"]
+    assert json.loads((key / "parameters.json").read_text())["messy_level"] == "heavy"
