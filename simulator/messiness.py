@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.streams import StreamRegistry
-from simulator.writers import _time_text
+from simulator.writers import time_text
 
 MESSY_LEVELS = ("none", "light", "heavy")
 FLAWS = ("duplicate", "blank_field", "missing_csat", "test_ticket", "bot_ticket",
@@ -94,7 +94,7 @@ def make_messy(tickets: pd.DataFrame, level: str, seed: int,
 
     clean_times = {c: frame[c] for c in times}
     for column in times:
-        frame[column] = _time_text(frame[column])
+        frame[column] = time_text(frame[column])
     for row in np.flatnonzero(draws["mixed_timestamp"]):
         style = int(pick[row, 0] * 3)
         for column in times:

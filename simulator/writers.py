@@ -76,7 +76,7 @@ def _is_text(series: pd.Series) -> bool:
     return series.dtype == object or isinstance(series.dtype, pd.StringDtype)
 
 
-def _time_text(series: pd.Series) -> pd.Series:
+def time_text(series: pd.Series) -> pd.Series:
     """ISO 8601 text, vectorised with numpy (strftime is far slower)."""
     missing = series.isna().to_numpy()
     if isinstance(series.dtype, pd.DatetimeTZDtype):
@@ -102,8 +102,10 @@ def _time_text(series: pd.Series) -> pd.Series:
 def escape_formula(series: pd.Series) -> pd.Series:
     """Text a spreadsheet would read as a formula gets a leading single quote."""
     text = series.astype(object)
-    risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES), na_action="ignore")
-    risky = risky.fillna(False).astype(bool)
+    try:
+        risky = text.str.startswith(FORMULA_PREFIXES, na=False).to_numpy(dtype=bool)
+    except (AttributeError, TypeError):  # not all text: check value by value
+        risky = np.array([isinstance(v, str) and v.startswith(FORMULA_PREFIXES) for v in text])
     if not risky.any():
         return series
     return text.where(~risky, "'" + text[risky].astype(str))
@@ -115,7 +117,7 @@ def text_frame(chunk: pd.DataFrame, escape: bool) -> pd.DataFrame:
     for column in chunk.columns:
         series = chunk[column]
         if pd.api.types.is_datetime64_any_dtype(series.dtype):
-            series = _time_text(series)
+            series = time_text(series)
         elif escape and _is_text(series):
             series = escape_formula(series)
         out[flat_name(column)] = series
@@ -168,7 +170,7 @@ def write_jsonl(frame: pd.DataFrame, path: Path, progress: Progress | None = Non
             for column in chunk.columns:
                 series = chunk[column]
                 if pd.api.types.is_datetime64_any_dtype(series.dtype):
-                    values = _time_text(series).tolist()
+                    values = time_text(series).tolist()
                 else:
                     values = [_json_value(v) for v in series.astype(object).tolist()]
                 if column in LIST_COLUMNS:

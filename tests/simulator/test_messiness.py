@@ -14,7 +14,7 @@ from simulator.export import with_timestamps
 from simulator.loading import load_scenario
 from simulator.messiness import LEVELS, MessyError, expected_answers, make_messy
 from simulator.shapes import build_shape
-from simulator.writers import _time_text
+from simulator.writers import time_text
 
 ROOT = Path(__file__).resolve().parents[2]
 ZONE = "America/New_York"
@@ -46,7 +46,7 @@ def test_answer_key_lists_exactly_the_injected_rows(run, shape):
     times = [c for c in clean.columns if pd.api.types.is_datetime64_any_dtype(clean[c].dtype)]
     expected = clean.reset_index(drop=True).copy()
     for column in times:
-        expected[column] = _time_text(expected[column])
+        expected[column] = time_text(expected[column])
     original_row = np.setdiff1d(np.arange(len(messy)), added.to_numpy())
     listed = {(int(np.searchsorted(original_row, r)), f, c) for r, f, c in
               key[~key["flaw"].isin(["duplicate", "test_ticket", "bot_ticket"])][
