@@ -9,9 +9,9 @@ A test checks that every column written has a description here.
 
 Time columns: native tables carry local times of the scenario with their UTC
 offset (CSV, JSON Lines) or timezone-aware timestamps (Parquet, DuckDB);
-zendesk tables UTC with ``Z``; XLSX local times with the zone in the column
-name. CSV and XLSX flatten a dotted zendesk name (``via.channel``) to
-``via_channel``; JSON Lines nests it.
+zendesk tables UTC with `Z`; XLSX local times with the zone in the column
+name. CSV and XLSX flatten a dotted zendesk name (`via.channel`) to
+`via_channel`; JSON Lines nests it.
 """
 
 from __future__ import annotations
@@ -116,6 +116,11 @@ NATIVE: dict[str, str] = {
     "contacts.csat_surveyed": "the customer would be surveyed when solved (drawn at arrival)",
     "contacts.truly_resolved": "the problem is really solved by the first resolution (drawn at arrival)",
     "contacts.generation": "0 for a first contact, 1 or more for a repeat contact",
+    "contacts.source": "code: 0 base (everyday demand), 1 surge (a demand event)",
+    "contacts.channel": "channel code: 0 phone, 1 chat, 2 email, 3 web, 4 social",
+    "contacts.customer_tier": "customer tier code: position in scenario `customers.tiers` (0 = first)",
+    "contacts.category": "category code: position in scenario `categories` (0 = first)",
+    "contacts.priority": "priority code: 0 = P1 ... 4 = P5",
     # events
     "time": "local time of the event",
     "event": "arrive, enqueue, assign, complete, reply, escalate, pending, customer_reply, hold, "
