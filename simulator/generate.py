@@ -86,6 +86,9 @@ def sizing_overrides(config: ScenarioConfig, tickets: int) -> tuple[str, ...]:
         raise ShapeError(f"--tickets: scenario '{config.name}' expects no tickets per day")
     horizon = min(MAX_DAYS, math.ceil(tickets / per_day * 1.5) + 7)
     cumulative = np.cumsum(expected_daily_tickets(config, horizon))
+    if tickets > cumulative[-1] * 1.05:
+        raise ShapeError(f"--tickets: {tickets:,} tickets need about {tickets / per_day:,.0f} days of "
+                         f"scenario '{config.name}', more than the {MAX_DAYS:,}-day limit")
     if tickets >= cumulative[0]:
         days = int(np.argmin(np.abs(cumulative - tickets))) + 1
         return (f"calendar.days={days}",)

@@ -112,6 +112,7 @@ BAD = [
     (("--tickets", "0"), "--tickets: must be >= 1, got 0"),
     (("--tickets", "-5"), "--tickets: must be >= 1, got -5"),
     (("--tickets", "10", "--days", "2"), "--tickets and --days"),
+    (("--tickets", "50000000"), "more than the 3,660-day limit"),
     (("--days", "0"), "--days: must be >= 1"),
     (("--csat-three", "maybe"), "--csat-three: must be good or bad"),
     (("--messy", "extreme"), "--messy: must be one of none, light, heavy, got 'extreme'"),
