@@ -181,7 +181,7 @@ def write_jsonl(frame: pd.DataFrame, path: Path, progress: Progress | None = Non
             for row in zip(*columns.values(), strict=True):
                 record = dict(zip(names, row, strict=True))
                 lines.append(json.dumps(_nest(record) if nested else record, ensure_ascii=False,
-                                        separators=(",", ":")))
+                                        separators=(",", ":"), default=str))
             if lines:
                 handle.write("\n".join(lines) + "\n")
             if progress:
