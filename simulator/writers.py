@@ -73,7 +73,10 @@ def chunks(frame: pd.DataFrame, rows: int | None = None) -> Iterator[pd.DataFram
 
 
 def _is_text(series: pd.Series) -> bool:
-    return series.dtype == object or isinstance(series.dtype, pd.StringDtype)
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return not pd.api.types.is_numeric_dtype(dtype.categories.dtype)
+    return dtype == object or isinstance(dtype, pd.StringDtype)
 
 
 def time_text(series: pd.Series) -> pd.Series:

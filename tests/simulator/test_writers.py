@@ -96,6 +96,9 @@ def test_csv_is_the_same_in_chunks_and_escapes_formulas(tmp_path, monkeypatch):
     assert lines[1] == '1,"2026-01-05T09:00:00.250-05:00",1.5,1,true,"\'=SUM(A1:A2)","a b","voice"'
     assert lines[2].startswith('2,,,,false,"\'+1",') and lines[3].endswith(',"\'@chat"')
     assert "2026-07-01T12:30:00.000-04:00" in lines[3]
+    labels = pd.DataFrame({"label": pd.Categorical(["-x", "y", None])})
+    write_csv(labels, tmp_path / "labels.csv")
+    assert (tmp_path / "labels.csv").read_text().splitlines()[1:] == ['"\'-x"', '"y"', '']
 
 
 def test_jsonl_nests_dotted_names_and_lists_tags(tmp_path):
