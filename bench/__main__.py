@@ -17,6 +17,10 @@ scaled to about a million tickets.
 ``--schedule`` runs only the shift-schedule MILP instead: a realistic week
 (bench/schedule.py) solved with HiGHS to a 1% gap, its seconds, size, status
 and gap.
+Section 3 (``--generate``): ``supportsim generate`` for about ``--tickets``
+tickets (default 250,000) of the baseline in each shape and format, tickets
+per second (simulation included) and peak RSS, each in a fresh process
+(bench/generate.py).
 """
 
 from __future__ import annotations
@@ -79,6 +83,40 @@ def schedule_section(time_limit: float) -> None:
     for name, value in figures.items():
         shown = f"{value:>14,.3f}" if isinstance(value, float) else f"{value:>14}"
         print(f"  {name:<32} {shown}")
+SHAPES = ("native", "zendesk", "simple")
+GENERATE_FORMATS = ("csv", "parquet", "jsonl", "xlsx", "duckdb")
+
+
+def generate_section(tickets: int, shapes: tuple[str, ...],
+                     formats: tuple[str, ...]) -> list[dict[str, float | str]]:
+    """One fresh process per shape and format, so each peak RSS is its own."""
+    rows = []
+    for shape in shapes:
+        for fmt in formats:
+            command = [sys.executable, "-m", "bench.generate", "--tickets", str(tickets),
+                       "--shape", shape, "--format", fmt]
+            output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                                    check=True).stdout
+            row = json.loads(output.strip().splitlines()[-1])
+            print(f"  {shape:<8} {fmt:<8} {row['tickets']:>10,.0f} tickets {row['seconds']:>8.1f} s "
+                  f"{row['tickets_per_second']:>9,.0f} tickets/s  peak {row['peak_rss_mib']:>7,.0f} MiB",
+                  flush=True)
+            rows.append(row)
+    return rows
+
+
+def plan_section() -> None:
+    from bench.plan import plan_seconds, requirements_seconds
+
+    cold, warm = requirements_seconds()
+    print("requirements for the baseline week (15-min intervals, 5 channels, 5 skill groups; "
+          "target <= 10 ms)")
+    print(f"  cold (Erlang cache empty) {cold * 1000:>10,.1f} ms")
+    print(f"  warm (best of 5)          {warm * 1000:>10,.1f} ms")
+    figures = plan_seconds()
+    print("supportsim plan scenarios/baseline.yaml, one week, 10 replications (target <= 60 s)")
+    for name, value in figures.items():
+        print(f"  {name:<24} {value}")
 
 
 def main() -> None:
@@ -94,9 +132,25 @@ def main() -> None:
                         help="only time the weekly shift schedule MILP (target <= 10 s)")
     parser.add_argument("--schedule-time-limit", type=float, default=60.0,
                         help="the schedule solve's time limit, seconds (a safety net)")
+    parser.add_argument("--generate", action="store_true",
+                        help="only time supportsim generate in each shape and format")
+    parser.add_argument("--tickets", type=int, default=250_000,
+                        help="tickets per generate run (with --generate)")
+    parser.add_argument("--shapes", default=",".join(SHAPES), help="with --generate")
+    parser.add_argument("--formats", default=",".join(GENERATE_FORMATS), help="with --generate")
+    parser.add_argument("--plan", action="store_true",
+                        help="only time the planner: a week of requirements, and plan on the baseline")
     args = parser.parse_args()
     if args.schedule:
         schedule_section(args.schedule_time_limit)
+        return
+    if args.plan:
+        plan_section()
+        return
+    if args.generate:
+        print(f"supportsim generate, baseline.yaml sized to about {args.tickets:,} tickets "
+              "(simulation included; fresh process each)")
+        generate_section(args.tickets, tuple(args.shapes.split(",")), tuple(args.formats.split(",")))
         return
     rates = queue_section(args.customers, args.repeat, not args.no_ciw)
     print(f"M/M/c+M c={AGENTS} load 0.9, {args.customers:,} customers (best of {args.repeat})")

@@ -108,6 +108,79 @@ def simulate(scenario: str, overrides: tuple[str, ...], seed: int, days: int | N
 
 
 @cli.command()
+@scenario_options
+@click.option("--tickets", type=int, default=None,
+              help="Size the run to about N tickets (days from the scenario's tickets per day).")
+@click.option("--days", type=int, default=None, help="Simulate this many days instead.")
+@click.option("--shape", default="native", show_default=True, metavar="native|zendesk|simple",
+              help="Table layout: the native tables, Zendesk API objects or a flat log.")
+@click.option("--format", "formats", default="csv", show_default=True,
+              metavar="csv,xlsx,parquet,jsonl,duckdb", help="File formats, comma-separated.")
+@click.option("--tables", default=None, metavar="NAME,...",
+              help="Tables to write [default: all; XLSX: tickets, daily, intervals].")
+@click.option("--messy", default="none", show_default=True, metavar="none|light|heavy",
+              help="Inject the flaws of real exports into the tickets, with an answer_key/ folder.")
+@click.option("--csat-three", default="bad", show_default=True, metavar="good|bad",
+              help="Zendesk shape: whether a CSAT score of 3 counts as good or bad.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Run folder [default: outputs/generate-<scenario>-s<seed>].")
+@click.option("--force", is_flag=True, help="Replace an existing run folder.")
+def generate(scenario: str, overrides: tuple[str, ...], tickets: int | None, days: int | None,
+             shape: str, formats: str, tables: str | None, messy: str, csat_three: str, seed: int,
+             out: str | None, force: bool) -> None:
+    """Generate a practice dataset: simulated tickets in a chosen shape and formats."""
+    from simulator.generate import GenerateRequest, check_tables, run_generate, sizing_overrides
+    from simulator.messiness import MessyError, check_level
+    from simulator.shapes import ShapeError, ShapeOptions, table_names
+    from simulator.writers import FormatError, parse_formats
+
+    if tickets is not None and days is not None:
+        raise BadInput("--tickets and --days: give one or the other, not both")
+    if tickets is not None and tickets < 1:
+        raise BadInput(f"--tickets: must be >= 1, got {tickets}")
+    if csat_three not in ("good", "bad"):
+        raise BadInput(f"--csat-three: must be good or bad, got '{csat_three}'")
+    try:
+        table_names(shape)
+        chosen = tuple(t.strip() for t in tables.split(",") if t.strip()) if tables else None
+        if tables is not None and not chosen:
+            raise ShapeError(f"--tables: must name at least one table, got '{tables}'")
+        check_tables(shape, chosen)
+        check_level(messy)
+        request = GenerateRequest(shape, parse_formats(formats), chosen, ShapeOptions(csat_three),
+                                  messy)
+    except (ShapeError, FormatError, MessyError) as exc:
+        raise BadInput(str(exc)) from None
+    config = _load(scenario, overrides, days)
+    if tickets is not None:
+        try:
+            config = _load(scenario, (*overrides, *sizing_overrides(config, tickets)), None)
+        except ShapeError as exc:
+            raise BadInput(str(exc)) from None
+    folder = Path(out) if out else Path("outputs") / f"generate-{config.name}-s{seed}"
+    if folder.exists() and not force:
+        raise BadInput(f"--out: folder '{folder}' exists; use --force to replace it")
+    err = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"),
+                  TimeRemainingColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("simulating", total=None, count="")
+
+        def progress(stage: str, done: int, total: int | None) -> None:
+            unit = "days" if stage == "simulating" else "rows"
+            count = f"{done:,}/{total:,} {unit}" if total else ""
+            bar.update(task, description=stage, completed=done, total=total, count=count)
+
+        try:
+            outcome = run_generate(config, seed, folder, request, force, progress)
+        except OutputExistsError as exc:
+            raise BadInput(str(exc)) from None
+    rows = ", ".join(f"{name} {count:,}" for name, count in outcome.rows.items())
+    click.echo(f"{config.name}, seed {seed}, {shape} shape: {rows}")
+    click.echo(f"run folder: {folder} ({len(outcome.files)} data files, data_dictionary.md)")
+
+
+@cli.command()
 @click.option("--calls", type=click.FloatRange(min=0, min_open=True), required=True,
               help="Contacts offered per interval.")
 @click.option("--interval-minutes", type=click.FloatRange(min=0, min_open=True), default=30.0,

@@ -181,14 +181,27 @@ class CategoryConfig(Model):
 
 
 class CustomerConfig(Model):
+    """The customer pool; ``locale`` is the Faker locale of requester names,
+    companies and e-mails in exports (``supportsim generate``)."""
+
     pool_size: Annotated[int, Field(ge=1)] = 5000
     propensity_cv: Annotated[float, Field(ge=0.0)] = 1.5
     tiers: dict[str, Share] = Field(default_factory=lambda: {"standard": 1.0})
+    locale: Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")] = "en_US"
 
     @field_validator("tiers")
     @classmethod
     def _tiers_sum(cls, value: dict[str, float]) -> dict[str, float]:
         return _check_mix(value, "customer tier")
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        from faker.config import AVAILABLE_LOCALES
+
+        if value not in AVAILABLE_LOCALES:
+            raise ValueError(f"must be a Faker locale such as en_US or de_DE, got '{value}'")
+        return value
 
 
 class TierConfig(Model):

@@ -24,6 +24,9 @@ STREAM_ID: dict[str, int] = {
     "attributes": 8,
     "agent_days": 9,
     "follow_up_attributes": 10,
+    # 101 and up: exports (simulator/enrich.py), far from the engine's ids.
+    "enrichment": 101,
+    "messiness": 102,
 }
 
 

@@ -1,0 +1,376 @@
+"""File formats for exported tables: CSV, Parquet, XLSX, JSON Lines and DuckDB.
+
+Every writer goes through a table ``CHUNK_ROWS`` rows at a time (CSV and
+JSON Lines appended chunk by chunk, Parquet row groups, DuckDB inserts, XLSX
+rows streamed with XlsxWriter's ``constant_memory``), so no format builds a
+whole file in memory.
+
+- Column names: a dotted name (``via.channel``) is flattened to ``via_channel``
+  everywhere except JSON Lines, which nests it (``{"via": {"channel": ...}}``);
+  ``tags`` and ``domain_names`` are space-separated text, lists in JSON Lines.
+- CSV: RFC 4180, text in double quotes, booleans ``true``/``false``, floats
+  in their shortest exact form, missing values empty.
+- Timestamps: CSV and JSON Lines write ISO 8601, UTC columns with ``Z``
+  (``2026-01-05T14:00:00Z``), local ones with milliseconds and their offset,
+  naive ones (local, no zone) as ``2026-01-05 09:00:00``; Parquet and DuckDB
+  keep typed timestamps; XLSX writes local times of the scenario's zone, named
+  in the header (``created_at (America/New_York)``), since Excel has no zones.
+- Formula injection: in CSV, text beginning with ``=``, ``+``, ``-`` or ``@``
+  gets a leading single quote (``'=SUM(A1)``), which spreadsheets show as
+  text; XLSX writes all text with ``write_string``, never as a formula.
+- Reproducibility: CSV, Parquet, JSON Lines and XLSX (fixed document
+  properties) are byte-identical for the same tables; a DuckDB file is not
+  (compare it by content).
+- XLSX: a sheet holds at most 1,048,576 rows including its header, so a larger
+  table continues on numbered sheets (``tickets (1)``, ``tickets (2)``, ...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+FORMATS = ("csv", "parquet", "xlsx", "jsonl", "duckdb")
+CHUNK_ROWS = 50_000
+XLSX_MAX_ROWS = 1_048_576
+XLSX_DEFAULT_TABLES = ("tickets", "daily", "intervals")
+LIST_COLUMNS = frozenset({"tags", "domain_names"})
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+XLSX_CREATED = dt.datetime(2026, 1, 1)
+
+Progress = Callable[[int], None]
+
+
+class FormatError(ValueError):
+    """An unknown format; the message names the option."""
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown or not names:
+        raise FormatError(f"--format: must be a comma-separated list of {', '.join(FORMATS)}, "
+                          f"got '{text}'")
+    return names
+
+
+def flat_name(column: str) -> str:
+    return column.replace(".", "_")
+
+
+def chunks(frame: pd.DataFrame, rows: int | None = None) -> Iterator[pd.DataFrame]:
+    rows = rows or CHUNK_ROWS
+    for start in range(0, max(len(frame), 1), rows):
+        yield frame.iloc[start:start + rows]
+
+
+def _is_text(series: pd.Series) -> bool:
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return not pd.api.types.is_numeric_dtype(dtype.categories.dtype)
+    return dtype == object or isinstance(dtype, pd.StringDtype)
+
+
+def time_text(series: pd.Series) -> pd.Series:
+    """ISO 8601 text, vectorised with numpy (strftime is far slower)."""
+    missing = series.isna().to_numpy()
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        if str(series.dt.tz) == "UTC":
+            utc = series.dt.tz_localize(None).to_numpy(dtype="datetime64[s]")
+            text = np.char.add(np.datetime_as_string(utc, unit="s"), "Z")
+        else:
+            local = series.dt.tz_localize(None).to_numpy(dtype="datetime64[ms]")
+            utc = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ms]")
+            minutes = np.where(missing, 0, (local - utc).astype("timedelta64[m]").astype(np.int64))
+            offsets, inverse = np.unique(minutes, return_inverse=True)
+            labels = np.array([f"{'-' if m < 0 else '+'}{abs(m) // 60:02d}:{abs(m) % 60:02d}"
+                               for m in offsets.tolist()])
+            text = np.char.add(np.datetime_as_string(local, unit="ms"), labels[inverse])
+    else:
+        naive = series.to_numpy(dtype="datetime64[s]")
+        text = np.char.replace(np.datetime_as_string(naive, unit="s"), "T", " ")
+    values = text.astype(object)
+    values[missing] = None
+    return pd.Series(values, index=series.index, dtype=object)
+
+
+def escape_formula(series: pd.Series) -> pd.Series:
+    """Text a spreadsheet would read as a formula gets a leading single quote."""
+    text = series.astype(object)
+    try:
+        risky = text.str.startswith(FORMULA_PREFIXES, na=False).to_numpy(dtype=bool)
+    except (AttributeError, TypeError):  # not all text: check value by value
+        risky = np.array([isinstance(v, str) and v.startswith(FORMULA_PREFIXES) for v in text])
+    if not risky.any():
+        return series
+    return text.where(~risky, "'" + text[risky].astype(str))
+
+
+def text_frame(chunk: pd.DataFrame, escape: bool) -> pd.DataFrame:
+    """Timestamps as ISO text, names flattened, formula-like text escaped (CSV)."""
+    out = {}
+    for column in chunk.columns:
+        series = chunk[column]
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            series = time_text(series)
+        elif escape and _is_text(series):
+            series = escape_formula(series)
+        out[flat_name(column)] = series
+    return pd.DataFrame(out, index=chunk.index)
+
+
+# --------------------------------------------------------------------------- CSV, JSON Lines
+
+
+def write_csv(frame: pd.DataFrame, path: Path, progress: Progress | None = None) -> None:
+    """RFC 4180 CSV through Arrow's writer (text quoted, booleans true/false, floats in
+    their shortest exact form, missing values empty), one chunk at a time."""
+    import pyarrow.csv as pacsv
+
+    with path.open("wb") as handle:
+        for index, chunk in enumerate(chunks(frame)):
+            table = pa.Table.from_pandas(text_frame(chunk, escape=True), preserve_index=False)
+            table = table.cast(pa.schema([pa.field(f.name, pa.string()) if pa.types.is_null(f.type)
+                                          else f for f in table.schema]))
+            pacsv.write_csv(table, handle, pacsv.WriteOptions(include_header=index == 0,
+                                                              quoting_style="needed"))
+            if progress:
+                progress(len(chunk))
+
+
+def _json_value(value):
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def _nest(record: dict) -> dict:
+    out: dict = {}
+    for key, value in record.items():
+        parts = key.split(".")
+        target = out
+        for part in parts[:-1]:
+            target = target.setdefault(part, {})
+        target[parts[-1]] = value
+    return out
+
+
+def write_jsonl(frame: pd.DataFrame, path: Path, progress: Progress | None = None) -> None:
+    nested = any("." in c for c in frame.columns)
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        for chunk in chunks(frame):
+            columns = {}
+            for column in chunk.columns:
+                series = chunk[column]
+                if pd.api.types.is_datetime64_any_dtype(series.dtype):
+                    values = time_text(series).tolist()
+                else:
+                    values = [_json_value(v) for v in series.astype(object).tolist()]
+                if column in LIST_COLUMNS:
+                    values = [v.split() if isinstance(v, str) else [] for v in values]
+                columns[column] = values
+            names = list(columns)
+            lines = []
+            for row in zip(*columns.values(), strict=True):
+                record = dict(zip(names, row, strict=True))
+                lines.append(json.dumps(_nest(record) if nested else record, ensure_ascii=False,
+                                        separators=(",", ":"), default=str))
+            if lines:
+                handle.write("\n".join(lines) + "\n")
+            if progress:
+                progress(len(chunk))
+
+
+# --------------------------------------------------------------------------- Parquet, DuckDB
+
+
+def _arrow_chunks(frame: pd.DataFrame) -> Iterator[pa.Table]:
+    flat = frame.rename(columns=flat_name)
+    schema = None
+    for chunk in chunks(flat):
+        table = pa.Table.from_pandas(chunk, preserve_index=False, schema=schema)
+        if schema is None:
+            # A text column that is empty in the first chunk would be typed null.
+            fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f
+                      for f in table.schema]
+            schema = pa.schema(fields, metadata=table.schema.metadata)
+            table = table.cast(schema)
+        yield table
+
+
+def write_parquet(frame: pd.DataFrame, path: Path, progress: Progress | None = None) -> None:
+    writer = None
+    try:
+        for table in _arrow_chunks(frame):
+            if writer is None:
+                writer = pq.ParquetWriter(path, table.schema, compression="zstd")
+            writer.write_table(table)
+            if progress:
+                progress(table.num_rows)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def write_duckdb(tables: dict[str, pd.DataFrame], path: Path,
+                 progress: Progress | None = None) -> None:
+    """One database file holding every table (typed columns, flattened names)."""
+    import duckdb
+
+    connection = duckdb.connect(str(path))
+    try:
+        for name, frame in tables.items():
+            for index, table in enumerate(_arrow_chunks(frame)):
+                connection.register("chunk_rows", table)
+                verb = f'CREATE TABLE "{name}" AS' if index == 0 else f'INSERT INTO "{name}"'
+                connection.execute(f"{verb} SELECT * FROM chunk_rows")
+                connection.unregister("chunk_rows")
+                if progress:
+                    progress(table.num_rows)
+        connection.execute("CHECKPOINT")
+    finally:
+        connection.close()
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def sheet_slices(rows: int, max_rows: int = XLSX_MAX_ROWS) -> list[tuple[int, int]]:
+    """Row ranges [start, stop) of one table per sheet; each sheet also holds a header."""
+    per_sheet = max_rows - 1
+    return [(start, min(start + per_sheet, rows)) for start in range(0, max(rows, 1), per_sheet)]
+
+
+def sheet_names(table: str, count: int) -> list[str]:
+    if count == 1:
+        return [table[:31]]
+    return [f"{table[:24]} ({k})" for k in range(1, count + 1)]
+
+
+def _xlsx_column(series: pd.Series, timezone: str) -> tuple[str, str, list]:
+    """(header suffix, kind, values) with missing values as None."""
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            series = series.dt.tz_convert(timezone).dt.tz_localize(None)
+        nanos = series.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+        serial = nanos / 86_400e9 + 25_569.0
+        values = np.where(series.isna().to_numpy(), np.nan, serial)
+        return f" ({timezone})", "time", [None if math.isnan(v) else v for v in values.tolist()]
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return "", "bool", [None if v is pd.NA or v is None else bool(v)
+                            for v in series.astype(object).tolist()]
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        values = series.astype(object).tolist()
+        return "", "number", [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+                              else v for v in values]
+    return "", "text", [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+                        or v == "" else str(v) for v in series.astype(object).tolist()]
+
+
+def write_xlsx(tables: dict[str, pd.DataFrame], path: Path, timezone: str, title: str,
+               progress: Progress | None = None, max_rows: int = XLSX_MAX_ROWS) -> None:
+    """One workbook, a sheet per table (split past ``max_rows``), streamed row by row."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                               "strings_to_urls": False, "strings_to_numbers": False})
+    workbook.set_properties({"title": title, "author": "supportsim", "company": "",
+                             "comments": "generated by supportsim", "created": XLSX_CREATED})
+    bold = workbook.add_format({"bold": True})
+    stamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    try:
+        for name, frame in tables.items():
+            slices = sheet_slices(len(frame), max_rows)
+            for sheet_name, (start, stop) in zip(sheet_names(name, len(slices)), slices, strict=True):
+                sheet = workbook.add_worksheet(sheet_name)
+                _write_sheet(sheet, frame.iloc[start:stop], timezone, bold, stamp, progress)
+    finally:
+        workbook.close()
+
+
+def _write_sheet(sheet, frame: pd.DataFrame, timezone: str, bold, stamp,
+                 progress: Progress | None) -> None:
+    headers_done = False
+    row_number = 1
+    for chunk in chunks(frame):
+        columns = [_xlsx_column(chunk[c], timezone) for c in chunk.columns]
+        if not headers_done:
+            for col, (column, (suffix, kind, _)) in enumerate(zip(chunk.columns, columns, strict=True)):
+                sheet.write_string(0, col, flat_name(column) + suffix, bold)
+                sheet.set_column(col, col, 20 if kind == "time" else 14)
+            sheet.freeze_panes(1, 0)
+            headers_done = True
+        writers = []
+        for col, (_, kind, values) in enumerate(columns):
+            if kind == "time":
+                writers.append((col, sheet.write_number, values, stamp))
+            elif kind == "bool":
+                writers.append((col, sheet.write_boolean, values, None))
+            elif kind == "number":
+                writers.append((col, sheet.write_number, values, None))
+            else:
+                writers.append((col, sheet.write_string, values, None))
+        for offset in range(len(chunk)):
+            row = row_number + offset
+            for col, write, values, cell_format in writers:
+                value = values[offset]
+                if value is not None:
+                    write(row, col, value, cell_format)
+        row_number += len(chunk)
+        if progress:
+            progress(len(chunk))
+
+
+# --------------------------------------------------------------------------- all formats
+
+
+def write_tables(tables: dict[str, pd.DataFrame], formats: tuple[str, ...], folder: Path, *,
+                 shape: str, timezone: str, dictionary: pd.DataFrame,
+                 xlsx_tables: tuple[str, ...] | None = None,
+                 progress: Progress | None = None) -> list[str]:
+    """Write ``tables`` in every format into ``folder``; returns the file names."""
+    written = []
+    for fmt in formats:
+        if fmt in ("csv", "parquet", "jsonl"):
+            write = {"csv": write_csv, "parquet": write_parquet, "jsonl": write_jsonl}[fmt]
+            for name, frame in tables.items():
+                write(frame, folder / f"{name}.{fmt}", progress)
+                written.append(f"{name}.{fmt}")
+        elif fmt == "xlsx":
+            chosen = xlsx_tables or tuple(t for t in XLSX_DEFAULT_TABLES if t in tables)
+            sheets = {name: tables[name] for name in chosen}
+            sheets["data_dictionary"] = dictionary
+            write_xlsx(sheets, folder / f"{shape}.xlsx", timezone, f"supportsim {shape} export",
+                       progress)
+            written.append(f"{shape}.xlsx")
+        elif fmt == "duckdb":
+            write_duckdb({**tables, "data_dictionary": dictionary}, folder / f"{shape}.duckdb",
+                         progress)
+            written.append(f"{shape}.duckdb")
+        else:
+            raise FormatError(f"--format: unknown format '{fmt}'")
+    return written
+
+
+def rows_to_write(tables: dict[str, pd.DataFrame], formats: tuple[str, ...],
+                  xlsx_tables: tuple[str, ...] | None, dictionary_rows: int) -> int:
+    """Rows the writers will report to ``progress``, for a progress bar total."""
+    total = 0
+    for fmt in formats:
+        if fmt == "xlsx":
+            chosen = xlsx_tables or tuple(t for t in XLSX_DEFAULT_TABLES if t in tables)
+            total += sum(len(tables[t]) for t in chosen) + dictionary_rows
+        else:
+            total += sum(len(f) for f in tables.values())
+            total += dictionary_rows if fmt == "duckdb" else 0
+    return total
