@@ -243,6 +243,195 @@ def erlang(calls: float, interval_minutes: float, aht_seconds: float,
                       f"{answer_within_seconds:g} s: {required}")
 
 
+class TargetsUnmet(click.ClickException):
+    """The plan was written but misses targets: exit code 3 (not an error line)."""
+
+    exit_code = 3
+
+    def show(self, file=None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+@cli.command()
+@scenario_options
+@click.option("--replications", type=click.IntRange(min=2), default=10, show_default=True,
+              help="Simulated weeks per candidate plan.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Local processes for the replications [default: number of cores].")
+@click.option("--confidence", type=click.FloatRange(0.5, 1, max_open=True), default=0.95,
+              show_default=True, help="Confidence level of the KPI intervals.")
+@click.option("--max-headcount", type=click.IntRange(min=1), default=None,
+              help="Hiring limit over all skill groups (overrides planning.max_headcount).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Run folder [default: outputs/plan-<scenario>-s<seed>].")
+@click.option("--force", is_flag=True, help="Replace an existing run folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print plan.json on stdout.")
+def plan(scenario: str, overrides: tuple[str, ...], replications: int, workers: int | None,
+         confidence: float, max_headcount: int | None, seed: int, out: str | None, force: bool,
+         as_json: bool) -> None:
+    """Headcount, shift schedule, roster and KPIs verified by simulation.
+
+    Exit code 0 when every target holds, 3 when the best plan within the
+    limits still misses some (the plan is written with its shortfalls).
+    """
+    from planner.plan import PlanOptions, make_plan
+    from planner.plan_output import plan_payload, write_plan_folder
+    from planner.runner import default_workers
+
+    config = _load(scenario, overrides, None)
+    folder = Path(out) if out else Path("outputs") / f"plan-{config.name}-s{seed}"
+    if folder.exists() and not force:
+        raise BadInput(f"--out: folder '{folder}' exists; use --force to replace it")
+    options = PlanOptions(seed=seed, replications=replications,
+                          workers=workers or default_workers(), confidence=confidence,
+                          max_headcount=max_headcount)
+    with _progress_bar() as update:
+        result = make_plan(config, options, progress=update)
+        try:
+            write_plan_folder(result, folder, force, seed, replications, confidence)
+        except OutputExistsError as exc:
+            raise BadInput(str(exc)) from None
+    payload = plan_payload(result, seed, replications, confidence)
+    if as_json:
+        click.echo(json.dumps(clean_json({"folder": str(folder), **payload}), indent=2))
+    else:
+        _print_plan(result, payload, folder)
+    if not result.targets_hold:
+        missed = [k["metric"] for k in payload["kpis"] if k["holds"] is False]
+        raise TargetsUnmet(f"targets missed: {', '.join(missed)} ({result.stop_reason})")
+
+
+@cli.command()
+@scenario_options
+@click.option("--headcount", "headcount_range", default=None, metavar="LO:HI:STEP",
+              help="Sweep total headcount, e.g. 40:70:5.")
+@click.option("--budget", "budget_range", default=None, metavar="LO:HI:STEP",
+              help="Sweep the weekly paid-cost budget instead, e.g. 30000:60000:5000.")
+@click.option("--replications", type=click.IntRange(min=2), default=5, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Local processes [default: number of cores].")
+@click.option("--confidence", type=click.FloatRange(0.5, 1, max_open=True), default=0.95,
+              show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Run folder [default: outputs/tradeoff-<scenario>-s<seed>].")
+@click.option("--force", is_flag=True, help="Replace an existing run folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print the curve as JSON on stdout.")
+def tradeoff(scenario: str, overrides: tuple[str, ...], headcount_range: str | None,
+             budget_range: str | None, replications: int, workers: int | None,
+             confidence: float, seed: int, out: str | None, force: bool, as_json: bool) -> None:
+    """What each extra agent (or budget step) buys: KPIs with intervals per point."""
+    from planner.plan import PlanOptions
+    from planner.runner import default_workers
+    from planner.tradeoff import parse_range, sweep, tradeoff_frame
+    from simulator.export import write_csv, write_run_folder
+
+    if (headcount_range is None) == (budget_range is None):
+        raise BadInput("--headcount/--budget: give exactly one of them")
+    kind, text = ("headcount", headcount_range) if headcount_range else ("budget", budget_range)
+    try:
+        limits = parse_range(text, f"--{kind}")
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    config = _load(scenario, overrides, None)
+    folder = Path(out) if out else Path("outputs") / f"tradeoff-{config.name}-s{seed}"
+    if folder.exists() and not force:
+        raise BadInput(f"--out: folder '{folder}' exists; use --force to replace it")
+    options = PlanOptions(seed=seed, replications=replications,
+                          workers=workers or default_workers(), confidence=confidence)
+    with _progress_bar() as update:
+        points = sweep(config, kind, limits, options, progress=update)
+    frame = tradeoff_frame(points, kind)
+    manifest = {"command": "tradeoff", "scenario": config.name, "seed": seed,
+                "replications": replications, kind: text}
+    write_run_folder(folder, force, lambda path: write_csv(frame, path / "tradeoff.csv"), manifest)
+    if as_json:
+        click.echo(json.dumps(clean_json({"folder": str(folder),
+                                          "points": frame.to_dict(orient="records")}), indent=2))
+        return
+    table = Table(title=f"{config.name}: trade-off by {kind} ({replications} replications, "
+                        f"{confidence:.0%} intervals)")
+    shown = [kind, "headcount", "weekly_cost"] + [
+        m for m in frame.columns if m.endswith(("service_level", "abandonment_rate"))
+        or m in ("overall.csat_satisfied_rate", "overall.frt_median_minutes", "cost_per_ticket")]
+    for column in shown:
+        table.add_column(column.replace("overall.", ""), justify="right")
+    for _, row in frame.iterrows():
+        cells = []
+        for column in shown:
+            value = row[column]
+            if column in (kind, "headcount", "weekly_cost"):
+                cells.append(f"{value:,.0f}")
+            else:
+                cells.append(f"{value:.3g} ({row[column + '_low']:.3g}-{row[column + '_high']:.3g})")
+        table.add_row(*cells)
+    console = Console(width=max(Console().width, 160))
+    console.print(table)
+    console.print(f"run folder: {folder}")
+
+
+class _progress_bar:
+    """A rich bar on stderr driven by (label, done, total) callbacks."""
+
+    def __enter__(self):
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                            TextColumn("{task.completed}/{task.total}"),
+                            console=Console(stderr=True), transient=True)
+        self.bar.__enter__()
+        self.task = self.bar.add_task("planning", total=None)
+        return self.update
+
+    def update(self, label: str, done: int, total: int) -> None:
+        self.bar.update(self.task, description=label, completed=done, total=total)
+
+    def __exit__(self, *exc):
+        return self.bar.__exit__(*exc)
+
+
+def _print_plan(result, payload: dict, folder: Path) -> None:
+    from planner.schedule import schedule_table
+
+    console = Console(width=max(Console().width, 120))
+    heads = payload["headcount"]
+    table = Table(title=f"{payload['scenario']}: plan for the week of {payload['week_start']}")
+    for header in ("skill group", "tier", "channels", "headcount", "of which reserve", "FTE",
+                   "Erlang plan"):
+        table.add_column(header, justify="left" if header in ("skill group", "channels") else "right")
+    for name, row in heads["groups"].items():
+        table.add_row(name, row["tier"], "+".join(row["channels"]), str(row["headcount"]),
+                      str(row["reserve_for_absence"]), f"{row['fte']:.1f}",
+                      str(row["analytic_headcount"]))
+    table.add_row("total", "", "", str(heads["total_headcount"]), "", f"{heads['total_fte']:.1f}", "")
+    console.print(table)
+    console.print("by tier: " + ", ".join(f"{t} {v['headcount']}" for t, v in heads["tiers"].items())
+                  + "; by channel (workload share): "
+                  + ", ".join(f"{c} {v:g}" for c, v in heads["channels"].items()))
+    frame = schedule_table(result.schedule)
+    shifts = Table(title="schedule: agents per shift and day")
+    for column in frame.columns:
+        shifts.add_column(str(column), justify="left" if frame[column].dtype == object else "right")
+    for row in frame.itertuples(index=False):
+        shifts.add_row(*(str(v) for v in row))
+    console.print(shifts)
+    kpis = Table(title=f"verified KPIs ({payload['replications']} replications, "
+                       f"{payload['confidence']:.0%} intervals, fresh seeds)")
+    for header in ("KPI", "mean", "interval", "target", "holds", "days met"):
+        kpis.add_column(header, justify="left" if header == "KPI" else "right")
+    for row in payload["kpis"]:
+        if row["target"] is None:
+            continue
+        kpis.add_row(row["metric"], f"{row['mean']:.3f}", f"{row['low']:.3f}-{row['high']:.3f}",
+                     f"{row['target']:g}", "yes" if row["holds"] else "NO",
+                     "" if row["share_of_days_met"] is None else f"{row['share_of_days_met']:.0%}")
+    console.print(kpis)
+    console.print(f"weekly cost: {payload['weekly_cost']:,.0f}; schedule {payload['schedule']['status']}"
+                  f" (gap {payload['schedule']['mip_gap']:.2%}); "
+                  f"{len(payload['schedule']['short_intervals'])} intervals short; "
+                  f"stopped: {payload['stop_reason']}")
+    console.print(f"run folder: {folder}")
+
+
 def _print_summary(config, seed: int, kpis: dict, folder: Path) -> None:
     from simulator.summary import summary_rows
 
@@ -263,6 +452,9 @@ def _print_summary(config, seed: int, kpis: dict, folder: Path) -> None:
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
+    except TargetsUnmet as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         if not isinstance(exc, BadInput):
             exc = BadInput(exc.format_message())

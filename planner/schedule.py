@@ -54,6 +54,7 @@ breaks placed in a second stage, and explicit integer coverage columns.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 
@@ -95,13 +96,16 @@ __all__ = [
 
 # --------------------------------------------------------------------------- results
 
-def solve_schedule(problem: ScheduleProblem) -> Schedule:
+def solve_schedule(problem: ScheduleProblem, cache: dict | None = None) -> Schedule:
     """The cheapest weekly schedule (paid cost plus shortfall penalty), within ``mip_gap``.
 
-    Without a total headcount or budget limit each group is its own model.
-    Never raises for unreachable demand: the shortfall is priced and reported
-    (``Schedule.short_intervals``). Raises ``ValueError`` for a malformed
-    problem and ``RuntimeError`` if HiGHS ends without a solution.
+    Without a total headcount or budget limit each group is its own model,
+    with its own ``time_limit_seconds``; ``cache`` (a dict the caller keeps)
+    then remembers each group's answer by the group's demand and the
+    settings, so a planner that raises one group's requirement re-solves only
+    that group. Never raises for unreachable demand: the shortfall is priced
+    and reported (``Schedule.short_intervals``). Raises ``ValueError`` for a
+    malformed problem and ``RuntimeError`` if HiGHS ends without a solution.
 
     The same problem gives the same schedule (one thread, a fixed seed)
     unless ``time_limit_seconds`` binds, which makes the answer depend on
@@ -109,20 +113,36 @@ def solve_schedule(problem: ScheduleProblem) -> Schedule:
     """
     validate(problem)
     started = time.perf_counter()
-    deadline = started + problem.time_limit_seconds
     parts = independent_parts(problem)
-    builts = [build_model(part) for part in parts]
-    # every part gets its start first, then branch and bound shares the time left equally
-    starts = [start_search(part, built, deadline) for part, built in zip(parts, builts, strict=True)]
-    pieces: dict[int, _Piece] = {}
-    # smallest models first: what they leave of their share passes to the larger ones
-    order = sorted(range(len(parts)), key=lambda k: builts[k].model.num_cols)
-    for done, k in enumerate(order):
-        now = time.perf_counter()
-        solver, bound = starts[k]
-        solved = finish_search(solver, now + (deadline - now) / (len(parts) - done), bound)
-        pieces[k] = _piece(parts[k], builts[k], solved)
-    return _combine(problem, [pieces[k] for k in range(len(parts))], time.perf_counter() - started)
+    pieces = []
+    for part in parts:
+        key = _fingerprint(part) if cache is not None else None
+        if key is not None and key in cache:
+            pieces.append(cache[key])
+            continue
+        deadline = time.perf_counter() + part.time_limit_seconds
+        built = build_model(part)
+        solver, bound = start_search(part, built, deadline)
+        piece = _piece(part, built, finish_search(solver, deadline, bound))
+        if key is not None:
+            cache[key] = piece
+        pieces.append(piece)
+    return _combine(problem, pieces, time.perf_counter() - started)
+
+
+def _fingerprint(part: ScheduleProblem) -> str:
+    """A digest of everything that decides a part's answer."""
+    digest = hashlib.sha256(repr((part.interval_minutes, part.templates, part.days,
+                                  part.max_headcount, part.weekly_budget, part.shortfall_penalty,
+                                  part.mip_gap, part.time_limit_seconds, part.seed)).encode())
+    for group in part.groups:
+        digest.update(repr((group.name, group.hourly_cost, group.productive_share,
+                            group.max_headcount, group.templates,
+                            group.max_part_time_share)).encode())
+        for array in (group.required, group.work_seconds, group.allowed_backlog_seconds,
+                      group.allowed):
+            digest.update(np.ascontiguousarray(array, dtype=float).tobytes())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

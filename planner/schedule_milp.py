@@ -264,13 +264,21 @@ def _add_backlog(problem: ScheduleProblem, model: _Model, group: GroupDemand, ca
 
 
 def _add_limits(problem: ScheduleProblem, model: _Model, tours, tour_cols) -> None:
-    """Headcount per group and in all, and the weekly budget on paid cost."""
+    """Headcount per group and in all, the part-time share, and the weekly budget."""
     groups = np.array([g for g, _, _ in tours], dtype=np.int64)
+    part_time = np.array([problem.templates[t].part_time for _, t, _ in tours], dtype=bool)
     for g, group in enumerate(problem.groups):
         if group.max_headcount is not None:
             row = model.add_rows([-np.inf], float(group.max_headcount))
             cols = tour_cols[groups == g]
             model.add_entries(np.full(cols.size, row[0]), cols, 1.0)
+        if group.max_part_time_share is not None and (part_time & (groups == g)).any():
+            # part-time agents <= share x all agents of the group
+            row = model.add_rows([-np.inf], 0.0)
+            mine = groups == g
+            coefficient = np.where(part_time[mine], 1.0 - group.max_part_time_share,
+                                   -group.max_part_time_share)
+            model.add_entries(np.full(int(mine.sum()), row[0]), tour_cols[mine], coefficient)
     if problem.max_headcount is not None:
         row = model.add_rows([-np.inf], float(problem.max_headcount))
         model.add_entries(np.full(tour_cols.size, row[0]), tour_cols, 1.0)

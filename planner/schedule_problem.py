@@ -55,6 +55,7 @@ class GroupDemand:
     productive_share: float = 1.0
     max_headcount: int | None = None
     templates: tuple[str, ...] | None = None
+    max_part_time_share: float | None = None  # of the group's headcount, on part-time tours
 
 
 @dataclass(frozen=True, eq=False)

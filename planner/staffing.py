@@ -39,22 +39,46 @@ def evaluate(rate: float, aht_seconds: float, agents: int, answer_within_seconds
     return erlang_a(rate, aht_seconds, agents, patience_seconds, answer_within_seconds, basis)
 
 
-def required_agents(rate: float, aht_seconds: float, target_service_level: float,
+def meets(result: ErlangCResult | ErlangAResult, target_service_level: float | None,
+          max_abandonment: float | None = None, max_asa_seconds: float | None = None,
+          max_occupancy: float | None = None) -> bool:
+    """Whether one staffing level meets every given target."""
+    return ((target_service_level is None or result.service_level >= target_service_level)
+            and (max_abandonment is None
+                 or getattr(result, "probability_abandon", 0.0) <= max_abandonment)
+            and (max_asa_seconds is None or result.asa_seconds <= max_asa_seconds)
+            and (max_occupancy is None or result.occupancy <= max_occupancy))
+
+
+def required_agents(rate: float, aht_seconds: float, target_service_level: float | None,
                     answer_within_seconds: float, patience_seconds: float | None = None,
-                    basis: str = "offered") -> int:
-    """The fewest agents whose service level meets the target.
+                    basis: str = "offered", max_abandonment: float | None = None,
+                    max_asa_seconds: float | None = None,
+                    max_occupancy: float | None = None) -> int:
+    """The fewest agents meeting every given target (service level within the
+    threshold, abandonment, ASA, occupancy cap).
+
+    Each measure improves with agents (tested in tests/planner/test_erlang.py),
+    so a search upward from the offered load finds the minimum.
 
     Examples
     --------
     >>> required_agents(100 / 1800, 180.0, 0.8, 20.0)
     14
+    >>> required_agents(100 / 1800, 180.0, None, 20.0, max_asa_seconds=5.0)
+    15
+    >>> required_agents(100 / 1800, 180.0, 0.8, 20.0, max_occupancy=0.65)
+    16
     """
-    if not 0.0 < target_service_level < 1.0:
+    if target_service_level is not None and not 0.0 < target_service_level < 1.0:
         raise ValueError(f"target service level must be in (0, 1), got {target_service_level}")
+    if all(t is None for t in (target_service_level, max_abandonment, max_asa_seconds,
+                               max_occupancy)):
+        raise ValueError("give at least one target")
     agents = max(1, math.floor(rate * aht_seconds) + (patience_seconds is None))
     while agents <= MAX_AGENTS:
         result = evaluate(rate, aht_seconds, agents, answer_within_seconds, patience_seconds, basis)
-        if result.service_level >= target_service_level:
+        if meets(result, target_service_level, max_abandonment, max_asa_seconds, max_occupancy):
             return agents
         agents += 1
     raise ValueError(f"no staffing up to {MAX_AGENTS} agents meets the target")

@@ -69,7 +69,8 @@ def build_roster(config: ScenarioConfig, calendar: Calendar,
         for member in range(group.count):
             agent_id = len(agents)
             spells = _agent_spells(config, calendar, registry, group, member, agent_id)
-            agents.append(RosterAgent(agent_id, f"{group.name}-{member + 1:03d}", group.name,
+            name = group.names[member] if group.names else f"{group.name}-{member + 1:03d}"
+            agents.append(RosterAgent(agent_id, name, group.name,
                                       group.tier, skills, cost, spells))
     return tuple(agents)
 
@@ -151,12 +152,29 @@ def _blocks(config, calendar, group, start, end, day, draws) -> tuple[Block, ...
     share = ramp_share(config, group, calendar, day)
     if share < 1.0:  # supervised training first, then productive time
         blocks.append(Block(start, start + (1.0 - share) * length, AgentState.SUPERVISED))
+    fixed = group.fixed_breaks is not None
+    if fixed:
+        blocks.extend(_fixed_breaks(calendar, group, start, end, day))
     if length >= config.shrinkage.minimum_shift_hours_for_blocks * 3600.0:
         for index, activity in enumerate(config.shrinkage.in_shift):
+            if fixed and activity.activity in ("break", "lunch"):
+                continue  # the published schedule places breaks and lunch
             block = _place(activity, start, end, draws[3 * index:3 * index + 3])
             if block is not None:
                 blocks.append(block)
     return tuple(_without_overlap(sorted(blocks, key=lambda b: b.start), end))
+
+
+def _fixed_breaks(calendar, group: AgentGroup, start: float, end: float,
+                  day: dt.date) -> list[Block]:
+    blocks = []
+    for item in group.fixed_breaks.get(WEEKDAYS[day.weekday()], []):
+        hour, minute = (int(x) for x in item.start.split(":"))
+        at = local_seconds(calendar, day, dt.time(hour, minute))
+        stop = at + item.minutes * 60.0
+        if start <= at and stop <= end:
+            blocks.append(Block(at, stop, ACTIVITY_STATE[item.activity]))
+    return blocks
 
 
 def _place(activity: ActivityConfig, start: float, end: float, draw: list[float]) -> Block | None:

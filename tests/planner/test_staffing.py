@@ -66,3 +66,18 @@ def test_erlang_command_prints_rows_and_the_requirement_as_json():
 def test_erlang_command_rejects_bad_input_with_exit_2():
     result = CliRunner().invoke(cli, ["erlang", "--calls", "-5", "--aht-seconds", "180"])
     assert result.exit_code == 2 and "--calls" in result.output
+
+
+def test_required_agents_meets_every_target_and_is_minimal():
+    from planner.erlang import erlang_a
+    from planner.staffing import required_agents
+
+    rate, aht, patience = 0.05, 300.0, 120.0
+    n = required_agents(rate, aht, 0.8, 20.0, patience, max_abandonment=0.02)
+    assert erlang_a(rate, aht, n, patience, 20.0).probability_abandon <= 0.02
+    assert erlang_a(rate, aht, n, patience, 20.0).service_level >= 0.8
+    below = erlang_a(rate, aht, n - 1, patience, 20.0)
+    assert below.probability_abandon > 0.02 or below.service_level < 0.8
+    # Abandonment alone can set the requirement: a lax SL target, a strict abandon cap.
+    assert required_agents(rate, aht, 0.5, 20.0, patience, max_abandonment=0.005) > \
+        required_agents(rate, aht, 0.5, 20.0, patience)
