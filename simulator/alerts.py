@@ -1,0 +1,87 @@
+"""The alert view: volume surges and tickets at SLA risk at each day's end.
+
+- ``volume_surge``: a day whose contacts (per channel, and all channels as
+  ``all``) exceed the mean of the ``alerts.trailing_days`` days before it (the
+  day itself excluded) by more than ``alerts.volume_buffer`` (20%:
+  contacts > 1.2 x the trailing mean). Days without a full trailing window
+  raise no alert.
+- ``sla_risk``: at each reporting day's end (local midnight), a ticket whose
+  first response or resolution clock is still running and has used at least
+  ``alerts.sla_risk_share`` (80%) of its target but not yet 100%. The clock is
+  counted as the SLA policy counts it (business or calendar time); pending time
+  is not deducted, so a ticket waiting on the customer may be flagged early.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from simulator import sla
+from simulator.calendar import Calendar
+from simulator.config import ScenarioConfig
+
+COLUMNS = ["date", "alert", "channel", "ticket_id", "clock", "value", "threshold"]
+
+
+def volume_alerts(daily: pd.DataFrame, trailing_days: int = 7, buffer: float = 0.2) -> pd.DataFrame:
+    """Surge days from a ``daily``-shaped table (date, channel, contacts).
+
+    ``value`` is the day's contacts, ``threshold`` (1 + buffer) x the trailing mean.
+    """
+    totals = daily.groupby("date", sort=True)["contacts"].sum().reset_index().assign(channel="all")
+    frames = []
+    for channel, rows in pd.concat([daily[["date", "channel", "contacts"]], totals]).groupby(
+            "channel", sort=False):
+        rows = rows.sort_values("date")
+        trailing = rows["contacts"].rolling(trailing_days, min_periods=trailing_days).mean().shift(1)
+        threshold = (1.0 + buffer) * trailing
+        surge = rows["contacts"] > threshold
+        frames.append(pd.DataFrame({"date": rows["date"][surge], "alert": "volume_surge",
+                                    "channel": channel, "ticket_id": -1, "clock": "",
+                                    "value": rows["contacts"][surge].astype(float),
+                                    "threshold": threshold[surge]}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+
+
+def sla_risk_alerts(calendar: Calendar, tickets: pd.DataFrame, risk_share: float = 0.8) -> pd.DataFrame:
+    """Tickets between ``risk_share`` and 100% of an SLA target at each day's end."""
+    created = tickets["created"].to_numpy(dtype=float)
+    business = tickets["sla_business_hours"].to_numpy(dtype=bool)
+    clocks = (("first_response", tickets["first_response_at"].to_numpy(dtype=float),
+               tickets["sla_first_response_target_minutes"].to_numpy(dtype=float) * 60.0),
+              ("resolution", tickets["first_solved_at"].to_numpy(dtype=float),
+               tickets["sla_resolution_target_minutes"].to_numpy(dtype=float) * 60.0))
+    frames = []
+    for day in range(calendar.warmup_days, calendar.n_days):
+        end = float(calendar.day_start[day + 1])
+        for clock, stopped_at, target in clocks:
+            running = (created < end) & ~(stopped_at <= end) & ~np.isnan(target)
+            if not running.any():
+                continue
+            rows = np.flatnonzero(running)
+            used = sla.elapsed(calendar, created[rows], np.full(rows.size, end), business[rows]) / target[rows]
+            risk = (used >= risk_share) & (used < 1.0)
+            if risk.any():
+                frames.append(pd.DataFrame({
+                    "date": calendar.day_dates[day].isoformat(), "alert": "sla_risk",
+                    "channel": tickets["channel"].to_numpy()[rows[risk]],
+                    "ticket_id": tickets["ticket_id"].to_numpy()[rows[risk]], "clock": clock,
+                    "value": used[risk], "threshold": risk_share}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+
+
+def build_alerts(config: ScenarioConfig, calendar: Calendar, daily: pd.DataFrame,
+                 tickets: pd.DataFrame) -> pd.DataFrame:
+    """Both alert kinds, by date; ``value``/``threshold``: contacts for a surge, share
+    of the target used for an SLA risk."""
+    alerts = config.alerts
+    parts = [volume_alerts(daily, alerts.trailing_days, alerts.volume_buffer),
+             sla_risk_alerts(calendar, tickets, alerts.sla_risk_share)]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object if c in ("date", "alert", "channel", "clock")
+                                          else float) for c in COLUMNS})
+    table = pd.concat(parts, ignore_index=True)[COLUMNS]
+    table["ticket_id"] = table["ticket_id"].astype(np.int64)
+    return table.sort_values(["date", "alert", "channel", "ticket_id"], kind="stable").reset_index(drop=True)
