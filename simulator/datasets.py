@@ -34,7 +34,7 @@ from simulator.lifecycle import EVENT_STATUS
 from simulator.periods import split_by_day
 from simulator.qa import build_qa_reviews
 from simulator.recorder import Event, Status
-from simulator.scorecards import build_agent_daily, build_daily
+from simulator.scorecards import build_agent_daily, build_daily, work_items
 from simulator.timeline import build_agent_states
 
 STATUS_NAMES = {s.value: s.name.lower() for s in Status}
@@ -54,6 +54,7 @@ class Datasets:
     agent_daily: pd.DataFrame
     qa_reviews: pd.DataFrame
     calendar: Calendar
+    work: pd.DataFrame  # completed work items (scorecards.work_items); not written out
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"contacts": self.contacts, "tickets": self.tickets, "events": self.events,
@@ -81,10 +82,12 @@ def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
     qa_reviews = build_qa_reviews(config, result, events, tickets, intervals)
     daily = build_daily(config, calendar, contacts, tickets, intervals, horizon)
     by_day = split_by_day(states, calendar)
-    agent_daily = build_agent_daily(config, calendar, result.roster, by_day, events, tickets,
+    work = work_items(events, result.roster, calendar)
+    agent_daily = build_agent_daily(config, calendar, result.roster, by_day, work, tickets,
                                     qa_reviews, horizon)
     datasets = Datasets(contacts, tickets, audit, states, intervals, horizon, daily=daily,
-                        agent_daily=agent_daily, qa_reviews=qa_reviews, calendar=calendar)
+                        agent_daily=agent_daily, qa_reviews=qa_reviews, calendar=calendar,
+                        work=work)
     datasets.__dict__["agent_states_by_day"] = by_day
     return datasets
 

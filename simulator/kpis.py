@@ -365,18 +365,6 @@ def chat_kpis(config: ScenarioConfig, datasets: Datasets, roster) -> dict[str, f
             "chat_slot_fill": _ratio(chat_seconds, k * (busy + available))}
 
 
-def handled_work(events: pd.DataFrame, calendar) -> pd.DataFrame:
-    """One row per completed work item (audit trail): ticket, agent, tier, time and date."""
-    from simulator.periods import period_labels
-
-    done = events[events["event"] == "complete"]
-    dates = period_labels(calendar, done["time"].to_numpy())
-    return pd.DataFrame({"ticket_id": done["ticket_id"].to_numpy(),
-                         "agent": done["agent"].astype(str).to_numpy(),
-                         "tier": done["tier"].astype(str).to_numpy(), "date": dates["day"],
-                         "time": done["time"].to_numpy()})
-
-
 def tickets_per_agent_day(work: pd.DataFrame, spells_by_day: pd.DataFrame, key_work=None,
                           key_spells=None) -> pd.Series:
     """Distinct (ticket, agent, day) completions / distinct (agent, day) logged in, per group."""
@@ -474,7 +462,7 @@ def compute_kpis(config: ScenarioConfig, datasets: Datasets, roster) -> dict:
     overall = contact_kpis(config, contacts, False, 0.0) | ticket_kpis(tickets, horizon)
     overall.update(staffing_kpis(datasets.agent_states, config))
     overall["cost_per_ticket"] = _ratio(overall.get("agent_cost", math.nan), overall["tickets"])
-    work = handled_work(datasets.events, datasets.calendar)
+    work = datasets.work
     by_day = datasets.agent_states_by_day
     overall["tickets_per_agent_day"] = float(tickets_per_agent_day(work, by_day).iloc[0]) \
         if len(by_day) else math.nan
@@ -538,7 +526,7 @@ def kpi_breakdowns(config: ScenarioConfig, datasets: Datasets) -> pd.DataFrame:
     """
     tickets, contacts, horizon = datasets.tickets, datasets.contacts, datasets.horizon_seconds
     by_day = datasets.agent_states_by_day
-    work = handled_work(datasets.events, datasets.calendar)
+    work = datasets.work
     ticket_periods = _dates(datasets, tickets["created"].to_numpy())
     contact_periods = _dates(datasets, contacts["arrival_time"].to_numpy())
     spell_periods = {"day": by_day["date"].to_numpy(),

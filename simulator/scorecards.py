@@ -13,7 +13,8 @@ KPI functions in kpis.py, so a day's KPI and the period's KPI share a formula.
   ticket's later resolution counts on the day it was created).
 - ``agent_daily``: per agent and day the agent was rostered or logged in.
   Time comes from the agent state spells cut at midnight; work from the
-  agent's completed work items that day; FCR and CSAT from the tickets the
+  agent's work items completed that day (``work_items``, warm-up tickets
+  included: the work was done in the period); FCR and CSAT from the tickets the
   agent was last assigned, on the day of their final solve; QA from the
   reviews of those tickets (``qa_reviews``).
 """
@@ -26,7 +27,7 @@ import pandas as pd
 from simulator.calendar import Calendar
 from simulator.config import CHANNELS, ScenarioConfig
 from simulator.kpis import contact_measures, staffing_measures, ticket_measures
-from simulator.periods import day_index, period_labels
+from simulator.periods import period_labels
 from simulator.recorder import AgentState, Event
 
 DAILY_TICKET_KPIS = ("csat_satisfied_rate", "csat_mean", "csat_responses", "frt_mean_minutes",
@@ -149,7 +150,8 @@ def adherence_seconds(scheduled: pd.DataFrame, actual: pd.DataFrame,
             "adhered": np.bincount(slot, weights=np.where(adhered, length, 0.0), minlength=days.size),
             "agent_id": agent_id}))
     if not out:
-        return pd.DataFrame(columns=["day", "scheduled", "adhered", "agent_id"])
+        return pd.DataFrame({"day": np.zeros(0, np.int64), "scheduled": np.zeros(0),
+                             "adhered": np.zeros(0), "agent_id": np.zeros(0, np.int64)})
     return pd.concat(out, ignore_index=True)
 
 
@@ -164,8 +166,23 @@ def _state_at(spells: pd.DataFrame, times: np.ndarray) -> np.ndarray:
     return states[np.where(inside, index, -1)].astype(str)
 
 
+def work_items(raw_events: pd.DataFrame, roster, calendar: Calendar) -> pd.DataFrame:
+    """One row per work item completed in the reporting period (warm-up tickets included):
+    ticket, agent, tier, channel, time, local date and handle seconds."""
+    done = raw_events[(raw_events["event"] == int(Event.COMPLETE)) & (raw_events["agent"] >= 0)
+                      & (raw_events["time"] >= 0)]
+    agent_id = done["agent"].to_numpy(dtype=np.int64)
+    return pd.DataFrame({
+        "ticket_id": done["ticket"].to_numpy(), "agent_id": agent_id,
+        "agent": np.array([a.name for a in roster] + [""])[agent_id],
+        "tier": np.array([a.tier for a in roster] + [""])[agent_id],
+        "channel": np.array(CHANNELS)[done["channel"].to_numpy()],
+        "time": done["time"].to_numpy(), "date": period_labels(calendar, done["time"].to_numpy())["day"],
+        "handle_seconds": done["value"].to_numpy()})
+
+
 def build_agent_daily(config: ScenarioConfig, calendar: Calendar, roster, states_by_day: pd.DataFrame,
-                      raw_events: pd.DataFrame, tickets: pd.DataFrame, qa_reviews: pd.DataFrame,
+                      work: pd.DataFrame, tickets: pd.DataFrame, qa_reviews: pd.DataFrame,
                       horizon: float) -> pd.DataFrame:
     """One scorecard row per agent and day (see the module docstring)."""
     dates = np.array([d.isoformat() for d in calendar.day_dates])
@@ -179,13 +196,10 @@ def build_agent_daily(config: ScenarioConfig, calendar: Calendar, roster, states
     adherence = adherence_seconds(scheduled, actual, calendar.day_start)
     adherence["key"] = adherence["agent_id"].astype(str) + "|" + dates[adherence["day"].to_numpy()]
     adherence = adherence.set_index("key")
-    done = raw_events[(raw_events["event"] == int(Event.COMPLETE)) & (raw_events["agent"] >= 0)
-                      & (raw_events["time"] >= 0)]
-    done_key = done["agent"].astype(str).to_numpy() + "|" + dates[day_index(calendar, done["time"].to_numpy())]
-    work = pd.DataFrame({"key": done_key, "ticket": done["ticket"].to_numpy(),
-                         "value": done["value"].to_numpy()})
-    work_sums = work.groupby("key").agg(items=("value", "size"), handle=("value", "sum"),
-                                        tickets=("ticket", "nunique"))
+    keyed = work.assign(key=work["agent_id"].astype(str) + "|" + work["date"])
+    work_sums = keyed.groupby("key").agg(items=("handle_seconds", "size"),
+                                         handle=("handle_seconds", "sum"),
+                                         tickets=("ticket_id", "nunique"))
     by_name = {a.name: a.id for a in roster}
     solved = tickets[tickets["solved_at"].notna() & (tickets["assignee"] != "")]
     solved_key = (solved["assignee"].map(by_name).astype(str).to_numpy() + "|"
