@@ -8,10 +8,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from simulator.config import CHANNELS
+from simulator.config import CHANNELS, ConfigError, KpiBand
 from simulator.datasets import build_datasets
 from simulator.engine import simulate
-from simulator.kpis import compute_kpis, contact_kpis, staffing_kpis, targets_met, ticket_kpis
+from simulator.kpis import (
+    DEFINITIONS,
+    band_for,
+    compute_kpis,
+    contact_kpis,
+    kpi_breakdowns,
+    staffing_kpis,
+    status,
+    targets_met,
+    ticket_kpis,
+    tickets_per_agent_day,
+)
 from simulator.loading import load_scenario
 from simulator.queue_stats import live_outcomes, service_level
 
@@ -263,6 +274,64 @@ def test_targets_met_severe_breach_and_compliance_at_target():
     assert checks["sla_severe_breaches"]["met"] is False     # 1 > 0
 
 
+# --------------------------------------------------------------------------- status
+
+
+def test_status_against_bands():
+    occupancy = KpiBand(target_min=0.7, target_max=0.8, warning_min=0.6, warning_max=0.9)
+    assert [status(v, occupancy) for v in (0.7, 0.75, 0.8, 0.65, 0.85, 0.6, 0.55, 0.95)] == [
+        "met", "met", "met", "warning", "warning", "warning", "missed", "missed"]
+    csat = KpiBand(target_min=0.9, warning_min=0.85)
+    assert [status(v, csat) for v in (0.95, 0.87, 0.8)] == ["met", "warning", "missed"]
+    # No warning bound: leaving the target is missed at once.
+    assert status(1, KpiBand(target_max=0)) == "missed"
+    assert status(NAN, csat) == "n/a" and status(0.5, None) == "n/a"
+
+
+def test_playbook_bands_and_legacy_targets():
+    config = _config()
+    assert band_for(config, "csat_satisfied_rate") == KpiBand(target_min=0.9, warning_min=0.85)
+    assert band_for(config, "ttr_mean_hours") == KpiBand(target_max=24.0, warning_max=72.0)
+    assert band_for(config, "frt_async_mean_minutes") == KpiBand(target_max=60.0, warning_max=240.0)
+    assert band_for(config, "fcr_rate") == KpiBand(target_min=0.7, warning_min=0.5)
+    assert band_for(config, "reopen_rate") == KpiBand(target_max=0.05, warning_max=0.10)
+    # Service level and abandonment take their target from the existing fields, per channel.
+    assert band_for(config, "service_level", "phone") == KpiBand(target_min=0.8, warning_min=0.7)
+    assert band_for(config, "service_level", "email") is None
+    assert band_for(config, "abandonment_rate", "phone") == KpiBand(target_max=0.05, warning_max=0.1)
+    assert band_for(config, "utilisation") is None          # no band: it includes shrinkage
+    overridden = _config("targets.service_level.phone=0.9",
+                         "targets.kpis={service_level: {warning_min: 0.85}, "
+                         "csat_satisfied_rate: {target_min: 0.8, warning_min: 0.7}}")
+    assert band_for(overridden, "service_level", "phone") == KpiBand(target_min=0.9, warning_min=0.85)
+    assert band_for(overridden, "csat_satisfied_rate") == KpiBand(target_min=0.8, warning_min=0.7)
+    assert band_for(overridden, "fcr_rate") == KpiBand(target_min=0.7, warning_min=0.5)
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ("targets.kpis={speed: {target_max: 1}}", "targets.kpis: unknown KPI 'speed'"),
+    ("targets.kpis={service_level: {target_min: 0.9}}", "set its target with targets.service_level"),
+    ("targets.kpis={fcr_rate: {target_min: 0.7, warning_min: 0.8}}", "warning_min must be <= target_min"),
+])
+def test_kpi_targets_are_validated(override, message):
+    with pytest.raises(ConfigError, match=message):
+        _config(override)
+
+
+def test_tickets_per_agent_day_hand_computed():
+    # Day 1: agent a completed work on tickets 1, 2, 2 (ticket 2 twice: counts once), agent b
+    # on ticket 3; agent c only had a break (not logged in for contacts). Day 2: a logged in,
+    # no work. Handled (ticket, agent, day) 3 / agent-days logged in 3 (a d1, b d1, a d2) = 1.
+    work = pd.DataFrame({"ticket_id": [1, 2, 2, 3], "agent": ["a", "a", "a", "b"],
+                         "tier": ["L1", "L1", "L1", "L2"], "date": ["d1"] * 4})
+    spells = pd.DataFrame({"agent": ["a", "b", "c", "a"], "tier": ["L1", "L2", "L1", "L1"],
+                           "date": ["d1", "d1", "d1", "d2"],
+                           "state": ["available", "busy", "break", "available"]})
+    assert tickets_per_agent_day(work, spells).iloc[0] == pytest.approx(1.0)
+    by_tier = tickets_per_agent_day(work, spells, work["tier"].to_numpy(), spells["tier"].to_numpy())
+    assert by_tier.to_dict() == {"L1": pytest.approx(2 / 2), "L2": pytest.approx(1 / 1)}
+
+
 # --------------------------------------------------------------------------- end to end
 
 
@@ -315,3 +384,36 @@ def test_interval_table_sums_to_contact_counts(run):
     within = intervals["answered_within_threshold"].sum()
     assert within / intervals["offered"].sum() == pytest.approx(
         kpis["channels"]["phone"]["service_level"])
+
+
+def test_status_and_definitions_in_kpis(run):
+    config, _result, _datasets, kpis = run
+    overall = kpis["status"]["overall"]
+    assert set(overall) <= set(DEFINITIONS)
+    for name in ("csat_satisfied_rate", "fcr_rate", "occupancy", "frustration_index",
+                 "cost_per_ticket", "shrinkage_in_shift", "sla_next_reply_compliance"):
+        assert name in overall, name
+    assert {e["status"] for e in overall.values()} <= {"met", "warning", "missed", "n/a"}
+    phone = kpis["status"]["channels"]["phone"]["service_level"]
+    assert phone["target_min"] == config.targets.service_level["phone"]
+    values = kpis["overall"]
+    assert values["cost_per_ticket"] == pytest.approx(values["agent_cost"] / values["tickets"])
+    assert kpis["definitions"]["csat_satisfied_rate"]["formula"] == "scores 4-5 / survey responses"
+
+
+def test_kpi_breakdowns_agree_with_kpis(run):
+    config, _result, datasets, kpis = run
+    table = kpi_breakdowns(config, datasets)
+    assert list(table.columns) == ["dimension", "key", "kpi", "value", "status"]
+    assert set(table["dimension"]) >= {"overall", "channel", "tier", "category", "priority",
+                                       "customer_tier", "agent", "day", "week", "month"}
+    assert not table.duplicated(["dimension", "key", "kpi"]).any()
+    value = table.set_index(["dimension", "key", "kpi"])["value"]
+    for name in ("tickets", "csat_satisfied_rate", "fcr_rate", "occupancy", "utilisation",
+                 "ttr_mean_hours", "sla_breaches", "cost_per_ticket"):
+        assert value[("overall", "all", name)] == pytest.approx(kpis["overall"][name], nan_ok=True), name
+    assert value[("channel", "phone", "service_level")] == pytest.approx(
+        kpis["channels"]["phone"]["service_level"])
+    day_tickets = table[(table["dimension"] == "day") & (table["kpi"] == "tickets")]["value"]
+    assert day_tickets.sum() == len(datasets.tickets)
+    assert set(table["status"]) <= {"met", "warning", "missed", "n/a"}
