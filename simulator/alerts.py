@@ -45,7 +45,14 @@ def volume_alerts(daily: pd.DataFrame, trailing_days: int = 7, buffer: float = 0
 
 
 def sla_risk_alerts(calendar: Calendar, tickets: pd.DataFrame, risk_share: float = 0.8) -> pd.DataFrame:
-    """Tickets between ``risk_share`` and 100% of an SLA target at each day's end."""
+    """Tickets between ``risk_share`` and 100% of an SLA target at each day's end.
+
+    The clock used grows with time, so a ticket is at risk exactly at the day ends in
+    [time ``risk_share`` of the target is reached, time the target is reached), before
+    its clock stops: each ticket's window is found once, then checked at its day ends.
+    """
+    day_ends = calendar.day_start[calendar.warmup_days + 1:]
+    dates = np.array([d.isoformat() for d in calendar.day_dates[calendar.warmup_days:]])
     created = tickets["created"].to_numpy(dtype=float)
     business = tickets["sla_business_hours"].to_numpy(dtype=bool)
     clocks = (("first_response", tickets["first_response_at"].to_numpy(dtype=float),
@@ -53,22 +60,42 @@ def sla_risk_alerts(calendar: Calendar, tickets: pd.DataFrame, risk_share: float
               ("resolution", tickets["first_solved_at"].to_numpy(dtype=float),
                tickets["sla_resolution_target_minutes"].to_numpy(dtype=float) * 60.0))
     frames = []
-    for day in range(calendar.warmup_days, calendar.n_days):
-        end = float(calendar.day_start[day + 1])
-        for clock, stopped_at, target in clocks:
-            running = (created < end) & ~(stopped_at <= end) & ~np.isnan(target)
-            if not running.any():
-                continue
-            rows = np.flatnonzero(running)
-            used = sla.elapsed(calendar, created[rows], np.full(rows.size, end), business[rows]) / target[rows]
-            risk = (used >= risk_share) & (used < 1.0)
-            if risk.any():
-                frames.append(pd.DataFrame({
-                    "date": calendar.day_dates[day].isoformat(), "alert": "sla_risk",
-                    "channel": tickets["channel"].to_numpy()[rows[risk]],
-                    "ticket_id": tickets["ticket_id"].to_numpy()[rows[risk]], "clock": clock,
-                    "value": used[risk], "threshold": risk_share}))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    for clock, stopped_at, target in clocks:
+        rows = np.flatnonzero(~np.isnan(target))
+        if not rows.size or not day_ends.size:
+            continue
+
+        def reached(share: float) -> np.ndarray:
+            seconds = share * target[rows]
+            at = created[rows] + seconds
+            if business[rows].any():
+                at = np.where(business[rows],
+                              calendar.add_business_seconds(created[rows], seconds), at)
+            return at
+
+        # One second of slack each side; the exact check below decides.
+        start = reached(risk_share) - 1.0
+        stop = np.fmin(reached(1.0) + 1.0, np.where(np.isnan(stopped_at[rows]), np.inf,
+                                                     stopped_at[rows]))
+        first = np.searchsorted(day_ends, start, side="left")
+        last = np.searchsorted(day_ends, stop, side="left")
+        count = np.maximum(last - first, 0)
+        ticket = np.repeat(rows, count)
+        day = np.repeat(first, count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count))
+        end = day_ends[day]
+        used = sla.elapsed(calendar, created[ticket], end, business[ticket]) / target[ticket]
+        running = ~(stopped_at[ticket] <= end) & (created[ticket] < end)
+        risk = running & (used >= risk_share) & (used < 1.0)
+        frames.append(pd.DataFrame({
+            "date": dates[day[risk]], "alert": "sla_risk",
+            "channel": tickets["channel"].to_numpy()[ticket[risk]],
+            "ticket_id": tickets["ticket_id"].to_numpy()[ticket[risk]], "clock": clock,
+            "value": used[risk], "threshold": risk_share}))
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=COLUMNS)
+    return pd.concat(frames, ignore_index=True).sort_values(["date", "ticket_id"], kind="stable") \
+        .reset_index(drop=True)
 
 
 def build_alerts(config: ScenarioConfig, calendar: Calendar, daily: pd.DataFrame,
