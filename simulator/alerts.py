@@ -44,6 +44,15 @@ def volume_alerts(daily: pd.DataFrame, trailing_days: int = 7, buffer: float = 0
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
 
 
+def _reached(calendar: Calendar, start: np.ndarray, seconds: np.ndarray,
+             business: np.ndarray) -> np.ndarray:
+    """Earliest time the SLA clock started at ``start`` has run ``seconds``."""
+    at = start + seconds
+    if business.any():
+        at = np.where(business, calendar.add_business_seconds(start, seconds), at)
+    return at
+
+
 def sla_risk_alerts(calendar: Calendar, tickets: pd.DataFrame, risk_share: float = 0.8) -> pd.DataFrame:
     """Tickets between ``risk_share`` and 100% of an SLA target at each day's end.
 
@@ -64,19 +73,10 @@ def sla_risk_alerts(calendar: Calendar, tickets: pd.DataFrame, risk_share: float
         rows = np.flatnonzero(~np.isnan(target))
         if not rows.size or not day_ends.size:
             continue
-
-        def reached(share: float) -> np.ndarray:
-            seconds = share * target[rows]
-            at = created[rows] + seconds
-            if business[rows].any():
-                at = np.where(business[rows],
-                              calendar.add_business_seconds(created[rows], seconds), at)
-            return at
-
         # One second of slack each side; the exact check below decides.
-        start = reached(risk_share) - 1.0
-        stop = np.fmin(reached(1.0) + 1.0, np.where(np.isnan(stopped_at[rows]), np.inf,
-                                                     stopped_at[rows]))
+        start = _reached(calendar, created[rows], risk_share * target[rows], business[rows]) - 1.0
+        stop = np.fmin(_reached(calendar, created[rows], target[rows], business[rows]) + 1.0,
+                       np.where(np.isnan(stopped_at[rows]), np.inf, stopped_at[rows]))
         first = np.searchsorted(day_ends, start, side="left")
         last = np.searchsorted(day_ends, stop, side="left")
         count = np.maximum(last - first, 0)
