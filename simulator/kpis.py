@@ -141,6 +141,19 @@ def _groups(key, n: int) -> np.ndarray:
     return np.zeros(n, dtype=np.int64) if key is None else np.asarray(key)
 
 
+def _codes(key, n: int) -> tuple[np.ndarray, pd.Index]:
+    """Integer group codes and their labels (grouping on integers avoids string work)."""
+    if key is None:
+        return np.zeros(n, dtype=np.int64), pd.Index([0])
+    codes, labels = pd.factorize(np.asarray(key), sort=True)
+    return codes, pd.Index(labels)
+
+
+def _relabel(frame: pd.DataFrame, labels: pd.Index) -> pd.DataFrame:
+    frame.index = labels[frame.index.to_numpy()]
+    return frame
+
+
 def _as_dict(frame: pd.DataFrame) -> dict[str, float]:
     row = frame.iloc[0] if len(frame) else pd.Series(np.nan, index=frame.columns)
     return {k: (int(v) if k in COUNT_KPIS and not pd.isna(v) else float(v)) for k, v in row.items()}
@@ -177,8 +190,9 @@ def ticket_measures(tickets: pd.DataFrame, key=None, horizon: float = math.nan) 
     share = np.where(responded & has_target,
                      t["sla_first_response_elapsed_minutes"].to_numpy(dtype=float) / frt_target, np.nan)
     live = t["live"].to_numpy(dtype=bool)
+    codes, labels = _codes(key, len(t))
     m = pd.DataFrame({
-        "g": _groups(key, len(t)), "one": 1.0,
+        "g": codes, "one": 1.0,
         "frt": frt, "frt_b": _float(t["frt_business_minutes"]),
         "frt_async": np.where(live, np.nan, frt),
         "ttr": _float(t["resolution_calendar_minutes"]) / 60.0,
@@ -229,7 +243,7 @@ def ticket_measures(tickets: pd.DataFrame, key=None, horizon: float = math.nan) 
         "severe_reopens": s["severe"].astype(int),
         "low_rating_rate": _divide(s["low"], s["rated"]),
         "frustration_index": _divide(s["points"], s["one"]),
-    }, index=s.index)
+    }, index=s.index).pipe(_relabel, labels)
 
 
 def ticket_kpis(tickets: pd.DataFrame, horizon: float = math.nan) -> dict[str, float]:
@@ -315,8 +329,9 @@ def staffing_measures(config: ScenarioConfig | None, states: pd.DataFrame, key=N
         rate = states["tier"].map({t: c.hourly_cost for t, c in config.tiers.items()}).to_numpy(dtype=float)
     else:
         rate = np.full(len(states), np.nan)
+    codes, labels = _codes(key, len(states))
     m = pd.DataFrame({
-        "g": _groups(key, len(states)), "paid": seconds,
+        "g": codes, "paid": seconds,
         "busy": np.where(state == "busy", seconds, 0.0),
         "available": np.where(state == "available", seconds, 0.0),
         "in_shift": np.where(np.isin(state, IN_SHIFT_STATES), seconds, 0.0),
@@ -332,7 +347,7 @@ def staffing_measures(config: ScenarioConfig | None, states: pd.DataFrame, key=N
         "shrinkage": _divide(s["in_shift"] + s["out"], s["paid"]),
         "paid_hours": s["paid"] / 3600.0,
         "agent_cost": s["cost"],
-    }, index=s.index)
+    }, index=s.index).pipe(_relabel, labels)
 
 
 def staffing_kpis(states: pd.DataFrame, config: ScenarioConfig | None = None) -> dict[str, float]:
