@@ -49,6 +49,7 @@ def build_daily(config: ScenarioConfig, calendar: Calendar, contacts: pd.DataFra
     sums = sums.groupby(["channel", "date"])[["offered", "deflected", "answered", "abandoned",
                                               "answered_within_threshold", "handled",
                                               "handle_sum"]].sum()
+    backlog = intervals.assign(date=interval_day).groupby(["channel", "date"])["open_tickets_at_end"].last()
     contact_day = period_labels(calendar, contacts["arrival_time"].to_numpy())["day"]
     ticket_day = period_labels(calendar, tickets["created"].to_numpy())["day"]
     frames = []
@@ -67,6 +68,8 @@ def build_daily(config: ScenarioConfig, calendar: Calendar, contacts: pd.DataFra
                        "handled"):
             frame[column] = counts[column].astype(int).to_numpy()
         frame["tickets"] = measured["tickets"].fillna(0).astype(int).to_numpy()
+        frame["open_tickets_at_end"] = (backlog.loc[name].reindex(index).fillna(0).astype(int).to_numpy()
+                                        if name in backlog.index.get_level_values(0) else 0)
         frame["deflection_rate"] = queue["deflection_rate"].to_numpy()
         if live:
             frame["service_level"] = queue["service_level"].to_numpy()

@@ -65,7 +65,7 @@ def test_daily_hand_computed():
         "interval_start": [0.0, 900.0, DAY], "channel": "phone",
         "offered": [3, 0, 2], "deflected": [1, 0, 0], "answered": [2, 0, 1], "abandoned": [1, 0, 1],
         "answered_within_threshold": [1, 0, 1], "handled": [2, 1, 0],
-        "aht_seconds": [300.0, 600.0, NAN],
+        "aht_seconds": [300.0, 600.0, NAN], "open_tickets_at_end": [1, 2, 3],
     })
     # Day 1: rated 5 and 3, FRT 1 and 3 min, TTR 2 and 6 h, one FCR, one resolution breach.
     # Day 2: one open ticket, never answered.
@@ -90,6 +90,7 @@ def test_daily_hand_computed():
     assert first["fcr_rate"] == pytest.approx(1 / 2)
     assert first["sla_breaches"] == 1
     assert first["sla_resolution_compliance"] == pytest.approx(1 / 2)
+    assert (first["open_tickets_at_end"], second["open_tickets_at_end"]) == (2, 3)  # last interval
     assert (second["contacts"], second["tickets"], second["handled"]) == (2, 1, 0)
     assert second["service_level"] == pytest.approx(1 / 2)
     assert second["asa_seconds"] == 0.0
