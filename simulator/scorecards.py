@@ -27,7 +27,7 @@ import pandas as pd
 from simulator.calendar import Calendar
 from simulator.config import CHANNELS, ScenarioConfig
 from simulator.kpis import contact_measures, staffing_measures, ticket_measures
-from simulator.periods import period_labels
+from simulator.periods import day_index, period_labels
 from simulator.recorder import AgentState, Event
 
 DAILY_TICKET_KPIS = ("csat_satisfied_rate", "csat_mean", "csat_responses", "frt_mean_minutes",
@@ -187,37 +187,46 @@ def work_items(raw_events: pd.DataFrame, roster, calendar: Calendar) -> pd.DataF
 def build_agent_daily(config: ScenarioConfig, calendar: Calendar, roster, states_by_day: pd.DataFrame,
                       work: pd.DataFrame, tickets: pd.DataFrame, qa_reviews: pd.DataFrame,
                       horizon: float) -> pd.DataFrame:
-    """One scorecard row per agent and day (see the module docstring)."""
+    """One scorecard row per agent and day (see the module docstring).
+
+    Rows are keyed ``day x agents + agent_id`` (integers: day order, then agent order).
+    """
     dates = np.array([d.isoformat() for d in calendar.day_dates])
-    names = {a.id: a.name for a in roster}
-    key = states_by_day["agent_id"].astype(str) + "|" + states_by_day["date"]
-    staff = staffing_measures(config, states_by_day, key.to_numpy())
-    seconds = states_by_day.assign(key=key).pivot_table(
-        index="key", columns="state", values="duration_seconds", aggfunc="sum", fill_value=0.0)
+    day_of = {d: i for i, d in enumerate(dates)}
+    agents = max(len(roster), 1)
+    key = day_index(calendar, states_by_day["start"].to_numpy()) * agents \
+        + states_by_day["agent_id"].to_numpy(dtype=np.int64)
+    staff = staffing_measures(config, states_by_day, key)
+    seconds = pd.DataFrame({"key": key, "state": states_by_day["state"].to_numpy(),
+                            "seconds": states_by_day["duration_seconds"].to_numpy()}).pivot_table(
+        index="key", columns="state", values="seconds", aggfunc="sum", fill_value=0.0)
     scheduled = scheduled_segments(roster, horizon)
     actual = states_by_day[["agent_id", "start", "end", "state"]]
     adherence = adherence_seconds(scheduled, actual, calendar.day_start)
-    adherence["key"] = adherence["agent_id"].astype(str) + "|" + dates[adherence["day"].to_numpy()]
-    adherence = adherence.set_index("key")
-    keyed = work.assign(key=work["agent_id"].astype(str) + "|" + work["date"])
-    work_sums = keyed.groupby("key").agg(items=("handle_seconds", "size"),
-                                         handle=("handle_seconds", "sum"),
-                                         tickets=("ticket_id", "nunique"))
+    adherence.index = adherence["day"].to_numpy(dtype=np.int64) * agents \
+        + adherence["agent_id"].to_numpy(dtype=np.int64)
+    work_key = day_index(calendar, work["time"].to_numpy()) * agents + work["agent_id"].to_numpy()
+    work_sums = work.assign(key=work_key).groupby("key").agg(
+        items=("handle_seconds", "size"), handle=("handle_seconds", "sum"),
+        tickets=("ticket_id", "nunique"))
     by_name = {a.name: a.id for a in roster}
     solved = tickets[tickets["solved_at"].notna() & (tickets["assignee"] != "")]
-    solved_key = (solved["assignee"].map(by_name).astype(str).to_numpy() + "|"
-                  + period_labels(calendar, solved["solved_at"].to_numpy())["day"])
+    solved_key = day_index(calendar, solved["solved_at"].to_numpy()) * agents \
+        + solved["assignee"].map(by_name).to_numpy(dtype=np.int64)
     outcomes = ticket_measures(solved, solved_key, horizon)
-    reviews = qa_reviews.assign(key=qa_reviews["agent_id"].astype(str) + "|" + qa_reviews["reviewed_date"])
-    qa = reviews.groupby("key").agg(qa_reviews=("qa_score", "size"), qa_score=("qa_score", "mean"))
-    keys = pd.Index(sorted(set(staff.index) | set(adherence.index)), name="key")
-    agent_id = np.array([int(k.split("|")[0]) for k in keys], dtype=np.int64)
+    review_key = qa_reviews["reviewed_date"].map(day_of).to_numpy(dtype=np.int64) * agents \
+        + qa_reviews["agent_id"].to_numpy(dtype=np.int64)
+    qa = qa_reviews.assign(key=review_key).groupby("key").agg(
+        qa_reviews=("qa_score", "size"), qa_score=("qa_score", "mean"))
+    keys = pd.Index(np.union1d(staff.index.to_numpy(dtype=np.int64),
+                               adherence.index.to_numpy(dtype=np.int64)), name="key")
+    agent_id = keys.to_numpy() % agents
     frame = pd.DataFrame({
-        "date": [k.split("|")[1] for k in keys],
+        "date": dates[keys.to_numpy() // agents],
         "agent_id": agent_id,
-        "agent": [names[a] for a in agent_id],
-        "group": [roster[a].group for a in agent_id],
-        "tier": [roster[a].tier for a in agent_id],
+        "agent": np.array([a.name for a in roster], dtype=object)[agent_id],
+        "group": np.array([a.group for a in roster], dtype=object)[agent_id],
+        "tier": np.array([a.tier for a in roster], dtype=object)[agent_id],
     }, index=keys)
     state_seconds = seconds.reindex(keys, fill_value=0.0)
 
@@ -247,4 +256,4 @@ def build_agent_daily(config: ScenarioConfig, calendar: Calendar, roster, states
     qa = qa.reindex(keys)
     frame["qa_reviews"] = qa["qa_reviews"].fillna(0).astype(int)
     frame["qa_score"] = qa["qa_score"]
-    return frame.sort_values(["date", "agent_id"], kind="stable").reset_index(drop=True)
+    return frame.reset_index(drop=True)
