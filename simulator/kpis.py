@@ -113,6 +113,9 @@ DEFINITIONS: dict[str, KpiDefinition] = {d.name: d for d in (
                   "tickets an agent completed work on, per agent-day logged in"),
     KpiDefinition("chat_occupancy", "fraction", True, "available time with >= 1 chat"),
     KpiDefinition("chat_slot_fill", "fraction", True, "chat time / (k x available time)"),
+    KpiDefinition("adherence", "fraction", True,
+                  "scheduled time in the scheduled state / scheduled time (agent_daily)"),
+    KpiDefinition("qa_score_mean", "score 0-100", True, "mean weighted QA score of reviewed tickets"),
 )}
 
 IN_SHIFT_STATES = ("break", "lunch", "meeting", "training", "coaching", "supervised")
@@ -392,6 +395,20 @@ def tickets_per_agent_day(work: pd.DataFrame, spells_by_day: pd.DataFrame, key_w
     return pd.Series(_divide(counts, agent_days), index=agent_days.index)
 
 
+def scorecard_measures(agent_daily: pd.DataFrame, qa_reviews: pd.DataFrame, key_cards=None,
+                       key_reviews=None) -> pd.DataFrame:
+    """Adherence (sum adhered / sum scheduled seconds) and mean QA score per group."""
+    scheduled = agent_daily["scheduled_seconds"].to_numpy(dtype=float)
+    adhered = np.nan_to_num(agent_daily["adherence"].to_numpy(dtype=float)) * scheduled
+    cards = pd.DataFrame({"g": _groups(key_cards, len(agent_daily)), "scheduled": scheduled,
+                          "adhered": adhered}).groupby("g").sum()
+    reviews = pd.DataFrame({"g": _groups(key_reviews, len(qa_reviews)),
+                            "score": qa_reviews["qa_score"].to_numpy(dtype=float)})
+    frame = pd.DataFrame({"adherence": _divide(cards["adhered"], cards["scheduled"])},
+                         index=cards.index)
+    return frame.join(reviews.groupby("g")["score"].mean().rename("qa_score_mean"), how="outer")
+
+
 def _dates(datasets: Datasets, seconds: np.ndarray) -> dict[str, np.ndarray]:
     from simulator.periods import period_labels
 
@@ -484,10 +501,15 @@ def compute_kpis(config: ScenarioConfig, datasets: Datasets, roster) -> dict:
     if "chat" in config.channels:
         channels["chat"].update(chat_kpis(config, datasets, roster))
     per_tier = tickets_per_agent_day(work, by_day, work["tier"].to_numpy(), by_day["tier"].to_numpy())
+    cards, reviews = datasets.agent_daily, datasets.qa_reviews
+    overall.update(_as_dict(scorecard_measures(cards, reviews)))
+    per_tier_cards = scorecard_measures(cards, reviews, cards["tier"].to_numpy(), reviews["tier"].to_numpy())
     tiers = {}
     for tier in config.tiers:
         values = staffing_kpis(datasets.agent_states[datasets.agent_states["tier"] == tier], config)
         values["tickets_per_agent_day"] = float(per_tier.get(tier, math.nan))
+        for column in per_tier_cards.columns:
+            values[column] = float(per_tier_cards[column].get(tier, math.nan))
         tiers[tier] = values
     statuses = {"overall": status_table(config, overall),
                 "channels": {name: status_table(config, values, name)
@@ -547,6 +569,14 @@ def kpi_breakdowns(config: ScenarioConfig, datasets: Datasets) -> pd.DataFrame:
     spell_periods = {"day": by_day["date"].to_numpy(),
                      "week": _dates(datasets, by_day["start"].to_numpy())["week"],
                      "month": by_day["date"].str[:7].to_numpy()}
+    cards, reviews = datasets.agent_daily, datasets.qa_reviews
+    days = _dates(datasets, datasets.calendar.day_start[:-1])
+    week_of = dict(zip(days["day"], days["week"]))
+    card_periods = {"day": cards["date"].to_numpy(), "week": cards["date"].map(week_of).to_numpy(),
+                    "month": cards["date"].str[:7].to_numpy()}
+    review_periods = {"day": reviews["reviewed_date"].to_numpy(),
+                      "week": reviews["reviewed_date"].map(week_of).to_numpy(),
+                      "month": reviews["reviewed_date"].str[:7].to_numpy()}
     work_periods = {"day": work["date"].to_numpy(),
                     "week": _dates(datasets, work["time"].to_numpy())["week"],
                     "month": work["date"].str[:7].to_numpy()}
@@ -566,6 +596,8 @@ def kpi_breakdowns(config: ScenarioConfig, datasets: Datasets) -> pd.DataFrame:
     overall["cost_per_ticket"] = _divide(overall["agent_cost"], overall["tickets"])
     overall["tickets_per_agent_day"] = tickets_per_agent_day(
         work, by_day, np.full(len(work), "all"), np.full(len(by_day), "all"))
+    overall = overall.join(scorecard_measures(cards, reviews, np.full(len(cards), "all"),
+                                              np.full(len(reviews), "all")), how="outer")
     add("overall", overall)
     channel_names = np.array(CHANNELS)[contacts["channel"].to_numpy()]
     by_channel = ticket_measures(tickets, tickets["channel"].to_numpy(), horizon).join(
@@ -574,9 +606,12 @@ def kpi_breakdowns(config: ScenarioConfig, datasets: Datasets) -> pd.DataFrame:
         if name not in config.synchronous_channels and "service_level" in by_channel:
             by_channel.loc[name, "service_level"] = by_channel.loc[name, "sla_first_response_compliance"]
     by_channel["occupancy"] = [channel_occupancy(datasets.intervals, c) for c in by_channel.index]
-    add("channel", by_channel)
+    qa_by = {d: reviews.groupby(d)["qa_score"].mean().rename("qa_score_mean")
+             for d in TICKET_DIMENSIONS if d in reviews}
+    add("channel", by_channel.join(qa_by["channel"], how="left"))
     for dimension in TICKET_DIMENSIONS[1:]:
-        add(dimension, ticket_measures(tickets, tickets[dimension].to_numpy(), horizon))
+        frame = ticket_measures(tickets, tickets[dimension].to_numpy(), horizon)
+        add(dimension, frame.join(qa_by[dimension], how="left") if dimension in qa_by else frame)
     tier_tickets = ticket_measures(tickets, tickets["highest_tier"].to_numpy(), horizon)
     tier_staff = staffing_measures(config, by_day, by_day["tier"].to_numpy())
     tiers = tier_tickets.join(tier_staff, how="outer")
@@ -584,12 +619,16 @@ def kpi_breakdowns(config: ScenarioConfig, datasets: Datasets) -> pd.DataFrame:
     tiers["cost_per_ticket"] = _divide(tiers["agent_cost"], worked.reindex(tiers.index).to_numpy())
     tiers["tickets_per_agent_day"] = tickets_per_agent_day(
         work, by_day, work["tier"].to_numpy(), by_day["tier"].to_numpy())
+    tiers = tiers.join(scorecard_measures(cards, reviews, cards["tier"].to_numpy(),
+                                          reviews["tier"].to_numpy()), how="left")
     add("tier", tiers.loc[[t for t in TIERS if t in tiers.index]])
     assigned = tickets[tickets["assignee"] != ""]
     agents = ticket_measures(assigned, assigned["assignee"].to_numpy(), horizon).join(
         staffing_measures(config, by_day, by_day["agent"].to_numpy()), how="outer")
     agents["tickets_per_agent_day"] = tickets_per_agent_day(
         work, by_day, work["agent"].to_numpy(), by_day["agent"].to_numpy())
+    agents = agents.join(scorecard_measures(cards, reviews, cards["agent"].to_numpy(),
+                                            reviews["agent"].to_numpy()), how="left")
     add("agent", agents.drop(columns=["agent_cost"]))
     for period in ("day", "week", "month"):
         frame = ticket_measures(tickets, ticket_periods[period], horizon).join(
@@ -598,6 +637,8 @@ def kpi_breakdowns(config: ScenarioConfig, datasets: Datasets) -> pd.DataFrame:
         frame["cost_per_ticket"] = _divide(frame["agent_cost"], frame["tickets"])
         frame["tickets_per_agent_day"] = tickets_per_agent_day(
             work, by_day, work_periods[period], spell_periods[period])
+        frame = frame.join(scorecard_measures(cards, reviews, card_periods[period],
+                                              review_periods[period]), how="left")
         add(period, frame)
     table = pd.concat(frames, ignore_index=True)
     table["key"] = table["key"].astype(str)

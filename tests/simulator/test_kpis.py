@@ -17,6 +17,7 @@ from simulator.kpis import (
     compute_kpis,
     contact_kpis,
     kpi_breakdowns,
+    scorecard_measures,
     staffing_kpis,
     status,
     targets_met,
@@ -332,6 +333,20 @@ def test_tickets_per_agent_day_hand_computed():
     assert by_tier.to_dict() == {"L1": pytest.approx(2 / 2), "L2": pytest.approx(1 / 1)}
 
 
+def test_scorecard_measures_hand_computed():
+    # Agent a: adherence 0.9 of 3600 s and 0.5 of 7200 s scheduled; b: nothing scheduled
+    # (vacation, adherence NaN). Adhered 3240 + 3600 = 6840 of 10,800 s. QA: a 80 and 90.
+    cards = pd.DataFrame({"agent": ["a", "a", "b"], "scheduled_seconds": [3600.0, 7200.0, 0.0],
+                          "adherence": [0.9, 0.5, NAN]})
+    reviews = pd.DataFrame({"agent": ["a", "a"], "qa_score": [80.0, 90.0]})
+    overall = scorecard_measures(cards, reviews).iloc[0]
+    assert overall["adherence"] == pytest.approx(6840 / 10800)
+    assert overall["qa_score_mean"] == pytest.approx(85.0)
+    by_agent = scorecard_measures(cards, reviews, cards["agent"].to_numpy(), reviews["agent"].to_numpy())
+    assert by_agent.loc["a", "adherence"] == pytest.approx(6840 / 10800)
+    assert math.isnan(by_agent.loc["b", "adherence"]) and math.isnan(by_agent.loc["b", "qa_score_mean"])
+
+
 # --------------------------------------------------------------------------- end to end
 
 
@@ -410,7 +425,8 @@ def test_kpi_breakdowns_agree_with_kpis(run):
     assert not table.duplicated(["dimension", "key", "kpi"]).any()
     value = table.set_index(["dimension", "key", "kpi"])["value"]
     for name in ("tickets", "csat_satisfied_rate", "fcr_rate", "occupancy", "utilisation",
-                 "ttr_mean_hours", "sla_breaches", "cost_per_ticket"):
+                 "ttr_mean_hours", "sla_breaches", "cost_per_ticket", "adherence",
+                 "qa_score_mean", "tickets_per_agent_day", "shrinkage"):
         assert value[("overall", "all", name)] == pytest.approx(kpis["overall"][name], nan_ok=True), name
     assert value[("channel", "phone", "service_level")] == pytest.approx(
         kpis["channels"]["phone"]["service_level"])
