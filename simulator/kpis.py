@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.config import CHANNELS, TARGET_FIELDS, TIERS, KpiBand, ScenarioConfig
+from simulator.periods import period_labels
 from simulator.queue_stats import service_level_counts
 
 if TYPE_CHECKING:
@@ -410,8 +411,6 @@ def scorecard_measures(agent_daily: pd.DataFrame, qa_reviews: pd.DataFrame, key_
 
 
 def _dates(datasets: Datasets, seconds: np.ndarray) -> dict[str, np.ndarray]:
-    from simulator.periods import period_labels
-
     return period_labels(datasets.calendar, seconds)
 
 
