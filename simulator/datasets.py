@@ -8,6 +8,10 @@
 - ``events``: the audit trail with from/to status.
 - ``agent_states``: one row per agent state spell (busy split from available).
 - ``intervals``: per interval and channel (intervals.py).
+- ``daily``: per day and channel, the same rolled up plus CSAT, FRT, TTR, FCR
+  and breaches (scorecards.py).
+- ``agent_daily``: a scorecard per agent and day (scorecards.py).
+- ``qa_reviews``: a seeded sample of solved tickets scored on a QA rubric (qa.py).
 
 Times are float seconds from the scenario start; exports convert them.
 Warm-up days (negative times) are left out of every table.
@@ -16,16 +20,21 @@ Warm-up days (negative times) are left out of every table.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from simulator import sla
+from simulator.calendar import Calendar
 from simulator.config import CHANNELS, PRIORITIES, TIERS, ScenarioConfig
 from simulator.engine import EngineResult
 from simulator.intervals import build_intervals
 from simulator.lifecycle import EVENT_STATUS
+from simulator.periods import split_by_day
+from simulator.qa import build_qa_reviews
 from simulator.recorder import Event, Status
+from simulator.scorecards import build_agent_daily, build_daily, work_items
 from simulator.timeline import build_agent_states
 
 STATUS_NAMES = {s.value: s.name.lower() for s in Status}
@@ -41,10 +50,21 @@ class Datasets:
     agent_states: pd.DataFrame
     intervals: pd.DataFrame
     horizon_seconds: float
+    daily: pd.DataFrame
+    agent_daily: pd.DataFrame
+    qa_reviews: pd.DataFrame
+    calendar: Calendar
+    work: pd.DataFrame  # completed work items (scorecards.work_items); not written out
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"contacts": self.contacts, "tickets": self.tickets, "events": self.events,
-                "agent_states": self.agent_states, "intervals": self.intervals}
+                "agent_states": self.agent_states, "intervals": self.intervals,
+                "daily": self.daily, "agent_daily": self.agent_daily, "qa_reviews": self.qa_reviews}
+
+    @cached_property
+    def agent_states_by_day(self) -> pd.DataFrame:
+        """``agent_states`` cut at local midnights, with a ``date`` column."""
+        return split_by_day(self.agent_states, self.calendar)
 
 
 def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
@@ -58,7 +78,18 @@ def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
     intervals = build_intervals(config, result, events, contacts, states)
     audit = build_event_table(ticket_events[ticket_events["ticket"].isin(tickets["ticket_id"])],
                               result)
-    return Datasets(contacts, tickets, audit, states, intervals, horizon)
+    calendar = result.calendar
+    qa_reviews = build_qa_reviews(config, result, events, tickets, intervals)
+    daily = build_daily(config, calendar, contacts, tickets, intervals, horizon)
+    by_day = split_by_day(states, calendar)
+    work = work_items(events, result.roster, calendar)
+    agent_daily = build_agent_daily(config, calendar, result.roster, by_day, work, tickets,
+                                    qa_reviews, horizon)
+    datasets = Datasets(contacts, tickets, audit, states, intervals, horizon, daily=daily,
+                        agent_daily=agent_daily, qa_reviews=qa_reviews, calendar=calendar,
+                        work=work)
+    datasets.__dict__["agent_states_by_day"] = by_day
+    return datasets
 
 
 def without_locators(events: pd.DataFrame) -> pd.DataFrame:
@@ -155,12 +186,23 @@ def build_tickets(config: ScenarioConfig, result: EngineResult, events: pd.DataF
     frame["escalations"] = _per_ticket(events, Event.ESCALATE, "count").reindex(index).fillna(0).astype(int)
     frame["highest_tier"] = _per_ticket(events, Event.ESCALATE, "max", "tier").reindex(index).fillna(0).astype(int)
     frame["reopens"] = _per_ticket(events, Event.REOPEN, "count").reindex(index).fillna(0).astype(int)
+    frame["reopens_within_24h"] = _reopens_within(events, 86400.0).reindex(index).fillna(0).astype(int)
+    frame["customer_messages"] = (_per_ticket(events, Event.CUSTOMER_REPLY, "count").reindex(index).fillna(0)
+                                  + frame["reopens"]).astype(int)
     last_assign = events[events["event"] == int(Event.ASSIGN)].drop_duplicates("ticket", keep="last")
     frame["assignee"] = last_assign.set_index("ticket")["agent"].reindex(index).fillna(-1).astype(int)
     frame["status"] = _status_at_horizon(events).reindex(index).fillna(int(Status.NEW)).astype(int)
     _add_sla(config, calendar, events, frame, horizon)
     _add_outcomes(config, contacts, frame, base)
     return _label(frame.reset_index(names="ticket_id"), config, result)
+
+
+def _reopens_within(events: pd.DataFrame, seconds: float) -> pd.Series:
+    """Reopens per ticket that came within ``seconds`` of the solve they undid."""
+    rows = events[events["event"].isin([int(Event.SOLVE), int(Event.REOPEN)])][["ticket", "time", "event"]]
+    previous = rows.groupby("ticket", sort=False)["time"].shift()
+    quick = (rows["event"] == int(Event.REOPEN)) & (rows["time"] - previous <= seconds)
+    return quick.groupby(rows["ticket"], sort=False).sum()
 
 
 def _status_at_horizon(events: pd.DataFrame) -> pd.Series:

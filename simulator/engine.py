@@ -76,6 +76,8 @@ class EngineResult:
     attributes: pa.Table
     roster: tuple[RosterAgent, ...]
     calendar: Calendar
+    seed: int = 0          # the post-run tables that draw (QA reviews) use the run's streams
+    replication: int = 0
 
 
 class Engine:
@@ -180,7 +182,8 @@ class Engine:
         events = self.log.to_table(until=self.calendar.sim_end)
         attributes = attribute_table(events, self.block_arrays)
         self._release()
-        return EngineResult(events, attributes, self.roster, self.calendar)
+        return EngineResult(events, attributes, self.roster, self.calendar,
+                            self.registry.seed, self.registry.replication)
 
     def _release(self) -> None:
         """Drop the run's working state (log buffers, customer blocks, pending

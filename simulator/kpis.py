@@ -1,36 +1,55 @@
 """Every KPI, defined once: formula, unit, target and warning threshold.
 
-KPIs are computed from the datasets (never from SimPy objects), per channel
-and overall. Rates are fractions (0.8 = 80%). Definitions:
+KPIs are computed from the datasets (never from SimPy objects). Each family
+has one grouped function (``ticket_measures``, ``contact_measures``,
+``staffing_measures``) that computes its KPIs for any grouping of the rows;
+the per-channel figures, the overall figures, the ``daily`` table, the agent
+scorecards and ``kpi_breakdowns`` all call it, so a KPI has one formula.
+Rates are fractions (0.8 = 80%). The formulas are in ``DEFINITIONS``; the
+less obvious ones:
 
 - service level: see ``queue_stats.service_level``, on the scenario's
-  ``service_level_basis``; phone and chat only; contacts by arrival.
-- ASA: mean wait of answered live contacts, seconds.
-- abandonment rate: abandoned / offered live contacts.
-- FRT: first response time, calendar minutes (live: answer; async: first
-  public reply); mean and median of tickets that got one.
-- TTR: full resolution time (created -> last solve), calendar hours.
-- FCR: solved with one touch, no escalation, no reopen and no repeat contact
-  within ``fcr_window_days``; over solved tickets.
-- CSAT: mean score (1-5) and share of 4-5 among survey responses.
-- SLA compliance: 1 - breached / decided, where decided counts tickets whose
-  clock stopped or already breached (open, unbreached tickets are left out).
-- occupancy: busy / (available + busy) time; utilisation: busy / paid time.
-- chat occupancy: share of chat agents' available time holding at least one
-  chat; slot fill: chat-time / (concurrency x available time).
+  ``service_level_basis``; phone and chat, contacts by arrival (several live
+  channels together: met contacts summed / base summed, each channel with its
+  own threshold). For email, web and social the channel's service level is its
+  first-response SLA compliance.
+- SLA compliance: 1 - breached / decided, where decided counts tickets with a
+  target whose clock stopped or already breached (open, unbreached tickets are
+  left out). Next reply: decided = tickets with a next-reply target and at
+  least one customer message (reply while pending, or reopen).
+- FCR: solved with one touch, no escalation, no reopen and no repeat contact by
+  the same customer on the same issue within ``lifecycle.fcr_window_days``;
+  over solved tickets.
+- frustration: a ticket reopened within 24 h of a solve scores 1 (3 if it was
+  reopened so three or more times: severe), an escalated ticket 1, a survey
+  rated 1-2 scores 1 (the survey is answered at the solve, so within 48 h);
+  the index is points per ticket.
+- occupancy: busy / (available + busy); utilisation: busy / paid time (every
+  rostered state, absence and vacation included), with no target band since
+  it already contains shrinkage; shrinkage realised: in-shift (break, lunch,
+  meeting, training, coaching, supervised) and out-of-shift (absent, vacation)
+  time / paid time.
+- cost per ticket: paid hours x the tier's ``hourly_cost`` / tickets.
+
+Status against the band (``config.KpiBand``): ``met`` inside the target band,
+``warning`` outside it but inside the warning band, ``missed`` beyond it.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from simulator.config import ScenarioConfig
-from simulator.datasets import Datasets
-from simulator.queue_stats import service_level
+from simulator.config import CHANNELS, TARGET_FIELDS, TIERS, KpiBand, ScenarioConfig
+from simulator.periods import period_labels
+from simulator.queue_stats import service_level_counts
+
+if TYPE_CHECKING:
+    from simulator.datasets import Datasets
 
 
 @dataclass(frozen=True)
@@ -38,100 +57,263 @@ class KpiDefinition:
     name: str
     unit: str
     higher_is_better: bool
-    description: str
+    description: str  # the formula
 
 
 DEFINITIONS: dict[str, KpiDefinition] = {d.name: d for d in (
-    KpiDefinition("contacts", "count", True, "contacts arrived in the reporting period"),
+    KpiDefinition("contacts", "count", True, "contacts arrived in the period"),
     KpiDefinition("tickets", "count", True, "contacts that became tickets"),
     KpiDefinition("deflection_rate", "fraction", True, "deflected by self-service / contacts"),
-    KpiDefinition("service_level", "fraction", True, "answered within threshold (basis)"),
-    KpiDefinition("asa_seconds", "seconds", False, "mean wait of answered live contacts"),
+    KpiDefinition("service_level", "fraction", True,
+                  "answered within threshold / base (basis); async: first responses in SLA"),
+    KpiDefinition("asa_seconds", "seconds", False, "sum of waits of answered live contacts / answered"),
     KpiDefinition("abandonment_rate", "fraction", False, "abandoned / offered live contacts"),
-    KpiDefinition("frt_mean_minutes", "minutes", False, "mean first response time"),
-    KpiDefinition("frt_median_minutes", "minutes", False, "median first response time"),
-    KpiDefinition("ttr_mean_hours", "hours", False, "mean full resolution time"),
-    KpiDefinition("ttr_median_hours", "hours", False, "median full resolution time"),
-    KpiDefinition("fcr_rate", "fraction", True, "first-contact resolution / solved"),
+    KpiDefinition("frt_mean_minutes", "minutes", False, "mean calendar first response time"),
+    KpiDefinition("frt_median_minutes", "minutes", False, "median calendar first response time"),
+    KpiDefinition("frt_p90_minutes", "minutes", False, "90th percentile calendar first response time"),
+    KpiDefinition("frt_business_mean_minutes", "minutes", False, "mean business-hours first response time"),
+    KpiDefinition("frt_business_median_minutes", "minutes", False, "median business-hours FRT"),
+    KpiDefinition("frt_business_p90_minutes", "minutes", False, "90th percentile business-hours FRT"),
+    KpiDefinition("frt_async_mean_minutes", "minutes", False,
+                  "mean calendar FRT of email, web and social tickets"),
+    KpiDefinition("ttr_mean_hours", "hours", False, "mean calendar full resolution time (created -> last solve)"),
+    KpiDefinition("ttr_median_hours", "hours", False, "median calendar full resolution time"),
+    KpiDefinition("ttr_p90_hours", "hours", False, "90th percentile calendar full resolution time"),
+    KpiDefinition("ttr_business_mean_hours", "hours", False, "mean business-hours full resolution time"),
+    KpiDefinition("ttr_business_median_hours", "hours", False, "median business-hours resolution time"),
+    KpiDefinition("ttr_business_p90_hours", "hours", False, "90th percentile business-hours resolution time"),
+    KpiDefinition("fcr_rate", "fraction", True, "first-contact resolutions / solved tickets"),
     KpiDefinition("csat_mean", "score 1-5", True, "mean survey score"),
-    KpiDefinition("csat_satisfied_rate", "fraction", True, "scores 4-5 / responses"),
+    KpiDefinition("csat_satisfied_rate", "fraction", True, "scores 4-5 / survey responses"),
     KpiDefinition("csat_responses", "count", True, "survey responses"),
-    KpiDefinition("sla_first_response_compliance", "fraction", True, "first responses in SLA"),
-    KpiDefinition("sla_resolution_compliance", "fraction", True, "resolutions in SLA"),
+    KpiDefinition("sla_first_response_compliance", "fraction", True, "1 - FRT breached / FRT decided"),
+    KpiDefinition("sla_next_reply_compliance", "fraction", True, "1 - next reply breached / decided"),
+    KpiDefinition("sla_resolution_compliance", "fraction", True, "1 - resolution breached / decided"),
+    KpiDefinition("frt_sla_share_mean", "fraction", False,
+                  "mean of FRT elapsed on the SLA clock / FRT target, responded tickets with a target"),
+    KpiDefinition("sla_breaches", "count", False, "tickets with any SLA clock breached"),
     KpiDefinition("sla_severe_breaches", "count", False, "tickets at 200% of an SLA target"),
-    KpiDefinition("escalation_rate", "fraction", False, "tickets escalated / tickets"),
-    KpiDefinition("reopen_rate", "fraction", False, "tickets reopened / solved"),
-    KpiDefinition("open_at_horizon", "count", False, "tickets not solved at the horizon"),
+    KpiDefinition("escalation_rate", "fraction", False, "tickets escalated from L1 / tickets"),
+    KpiDefinition("reopen_rate", "fraction", False, "tickets reopened / solved tickets"),
+    KpiDefinition("open_at_horizon", "count", False, "backlog: tickets not solved at the horizon"),
+    KpiDefinition("backlog_age_mean_hours", "hours", False, "mean age at the horizon of the backlog"),
+    KpiDefinition("reopened_24h_rate", "fraction", False, "tickets reopened within 24 h of a solve / solved"),
+    KpiDefinition("severe_reopens", "count", False, "tickets reopened within 24 h three or more times"),
+    KpiDefinition("low_rating_rate", "fraction", False, "scores 1-2 / survey responses"),
+    KpiDefinition("frustration_index", "points per ticket", False,
+                  "(reopened 24 h: 1, severe 3) + escalated + rated 1-2, summed / tickets"),
     KpiDefinition("occupancy", "fraction", True, "busy / (available + busy)"),
     KpiDefinition("utilisation", "fraction", True, "busy / paid time"),
+    KpiDefinition("shrinkage_in_shift", "fraction", False, "in-shift unavailable time / paid time"),
+    KpiDefinition("shrinkage_out_of_shift", "fraction", False, "absent + vacation time / paid time"),
+    KpiDefinition("shrinkage", "fraction", False, "in-shift + out-of-shift shrinkage"),
+    KpiDefinition("paid_hours", "hours", True, "rostered hours, absence and vacation included"),
+    KpiDefinition("agent_cost", "currency", False, "paid hours x hourly cost of the tier"),
+    KpiDefinition("cost_per_ticket", "currency", False, "agent cost / tickets"),
+    KpiDefinition("tickets_per_agent_day", "tickets per agent-day", True,
+                  "tickets an agent completed work on, per agent-day logged in"),
     KpiDefinition("chat_occupancy", "fraction", True, "available time with >= 1 chat"),
     KpiDefinition("chat_slot_fill", "fraction", True, "chat time / (k x available time)"),
+    KpiDefinition("adherence", "fraction", True,
+                  "scheduled time in the scheduled state / scheduled time (agent_daily)"),
+    KpiDefinition("qa_score_mean", "score 0-100", True, "mean weighted QA score of reviewed tickets"),
 )}
+
+IN_SHIFT_STATES = ("break", "lunch", "meeting", "training", "coaching", "supervised")
+OUT_OF_SHIFT_STATES = ("absent", "vacation")
+COUNT_KPIS = frozenset(n for n, d in DEFINITIONS.items() if d.unit == "count")
 
 
 def _ratio(numerator: float, denominator: float) -> float:
     return float(numerator) / float(denominator) if denominator else math.nan
 
 
-def _finite(values: pd.Series) -> pd.Series:
-    return values[np.isfinite(values.to_numpy(dtype=float))]
+def _divide(numerator, denominator) -> np.ndarray:
+    numerator = np.asarray(numerator, dtype=float)
+    denominator = np.asarray(denominator, dtype=float)
+    out = np.full(numerator.shape, np.nan)
+    np.divide(numerator, denominator, out=out, where=denominator > 0)
+    return out
 
 
-def _mean(values: pd.Series) -> float:
-    values = _finite(values)
-    return float(values.mean()) if len(values) else math.nan
+def _float(values) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(values), values, np.nan)
 
 
-def _median(values: pd.Series) -> float:
-    values = _finite(values)
-    return float(values.median()) if len(values) else math.nan
+def _groups(key, n: int) -> np.ndarray:
+    return np.zeros(n, dtype=np.int64) if key is None else np.asarray(key)
 
 
-def _compliance(breached: pd.Series, stopped: pd.Series, target: pd.Series) -> float:
-    decided = (stopped | breached) & target.notna()
-    return 1.0 - _ratio(int((breached & decided).sum()), int(decided.sum()))
+def _codes(key, n: int) -> tuple[np.ndarray, pd.Index]:
+    """Integer group codes and their labels (grouping on integers avoids string work)."""
+    if key is None:
+        return np.zeros(n, dtype=np.int64), pd.Index([0])
+    codes, labels = pd.factorize(np.asarray(key), sort=True)
+    return codes, pd.Index(labels)
+
+
+def _relabel(frame: pd.DataFrame, labels: pd.Index) -> pd.DataFrame:
+    frame.index = labels[frame.index.to_numpy()]
+    return frame
+
+
+def _as_dict(frame: pd.DataFrame) -> dict[str, float]:
+    row = frame.iloc[0] if len(frame) else pd.Series(np.nan, index=frame.columns)
+    return {k: (int(v) if k in COUNT_KPIS and not pd.isna(v) else float(v)) for k, v in row.items()}
+
+
+# --------------------------------------------------------------------------- tickets
+
+
+def ticket_measures(tickets: pd.DataFrame, key=None, horizon: float = math.nan) -> pd.DataFrame:
+    """Ticket KPIs per group of ``key`` (an array aligned with the rows; None: one group).
+
+    ``horizon`` (seconds) dates the backlog's age; NaN leaves it NaN.
+    """
+    t = tickets
+    solved = t["solved_at"].notna().to_numpy()
+    score = t["csat_score"].to_numpy(dtype=float)
+    rated = ~np.isnan(score)
+    frt = _float(t["frt_calendar_minutes"])
+    frt_target = t["sla_first_response_target_minutes"].to_numpy(dtype=float)
+    responded = t["first_response_at"].notna().to_numpy()
+    frt_breached = t["sla_first_response_breached"].to_numpy(dtype=bool)
+    res_breached = t["sla_resolution_breached"].to_numpy(dtype=bool)
+    next_breached = t["sla_next_reply_breached"].to_numpy(dtype=bool)
+    has_target = ~np.isnan(frt_target)
+    frt_decided = (responded | frt_breached) & has_target
+    res_decided = (solved | res_breached) & ~np.isnan(t["sla_resolution_target_minutes"].to_numpy(dtype=float))
+    next_decided = ((t["customer_messages"].to_numpy() > 0) | next_breached) & \
+        ~np.isnan(t["sla_next_reply_target_minutes"].to_numpy(dtype=float))
+    open_ = t["open_at_horizon"].to_numpy(dtype=bool)
+    escalated = t["escalations"].to_numpy() > 0
+    quick = t["reopens_within_24h"].to_numpy()
+    severe = quick >= 3
+    low = rated & (score <= 2)
+    share = np.where(responded & has_target,
+                     t["sla_first_response_elapsed_minutes"].to_numpy(dtype=float) / frt_target, np.nan)
+    live = t["live"].to_numpy(dtype=bool)
+    codes, labels = _codes(key, len(t))
+    m = pd.DataFrame({
+        "g": codes, "one": 1.0,
+        "frt": frt, "frt_b": _float(t["frt_business_minutes"]),
+        "frt_async": np.where(live, np.nan, frt),
+        "ttr": _float(t["resolution_calendar_minutes"]) / 60.0,
+        "ttr_b": _float(t["resolution_business_minutes"]) / 60.0,
+        "solved": solved, "fcr": t["fcr"].to_numpy(dtype=bool) & solved,
+        "score": score, "rated": rated, "satisfied": rated & (score >= 4), "low": low,
+        "frt_dec": frt_decided, "frt_br": frt_breached & frt_decided,
+        "res_dec": res_decided, "res_br": res_breached & res_decided,
+        "next_dec": next_decided, "next_br": next_breached & next_decided,
+        "share": share, "breach": frt_breached | res_breached | next_breached,
+        "severe_breach": t["sla_severe_breach"].to_numpy(dtype=bool),
+        "escalated": escalated, "reopened": t["reopens"].to_numpy() > 0,
+        "open": open_,
+        "age": np.where(open_, (horizon - t["created"].to_numpy(dtype=float)) / 3600.0, np.nan),
+        "quick": quick > 0, "severe": severe,
+        "points": np.where(severe, 3, quick > 0) + escalated + low,
+    })
+    grouped = m.groupby("g", sort=True)
+    s = grouped.sum(numeric_only=True)
+    mean = grouped[["frt", "frt_b", "frt_async", "ttr", "ttr_b", "score", "share", "age"]].mean()
+    median = grouped[["frt", "frt_b", "ttr", "ttr_b"]].median()
+    p90 = grouped[["frt", "frt_b", "ttr", "ttr_b"]].quantile(0.9)
+    return pd.DataFrame({
+        "tickets": s["one"].astype(int),
+        "frt_mean_minutes": mean["frt"], "frt_median_minutes": median["frt"],
+        "frt_p90_minutes": p90["frt"],
+        "frt_business_mean_minutes": mean["frt_b"], "frt_business_median_minutes": median["frt_b"],
+        "frt_business_p90_minutes": p90["frt_b"],
+        "frt_async_mean_minutes": mean["frt_async"],
+        "ttr_mean_hours": mean["ttr"], "ttr_median_hours": median["ttr"], "ttr_p90_hours": p90["ttr"],
+        "ttr_business_mean_hours": mean["ttr_b"], "ttr_business_median_hours": median["ttr_b"],
+        "ttr_business_p90_hours": p90["ttr_b"],
+        "fcr_rate": _divide(s["fcr"], s["solved"]),
+        "csat_mean": mean["score"],
+        "csat_satisfied_rate": _divide(s["satisfied"], s["rated"]),
+        "csat_responses": s["rated"].astype(int),
+        "sla_first_response_compliance": 1.0 - _divide(s["frt_br"], s["frt_dec"]),
+        "sla_next_reply_compliance": 1.0 - _divide(s["next_br"], s["next_dec"]),
+        "sla_resolution_compliance": 1.0 - _divide(s["res_br"], s["res_dec"]),
+        "frt_sla_share_mean": mean["share"],
+        "sla_breaches": s["breach"].astype(int),
+        "sla_severe_breaches": s["severe_breach"].astype(int),
+        "escalation_rate": _divide(s["escalated"], s["one"]),
+        "reopen_rate": _divide(s["reopened"], s["solved"]),
+        "open_at_horizon": s["open"].astype(int),
+        "backlog_age_mean_hours": mean["age"],
+        "reopened_24h_rate": _divide(s["quick"], s["solved"]),
+        "severe_reopens": s["severe"].astype(int),
+        "low_rating_rate": _divide(s["low"], s["rated"]),
+        "frustration_index": _divide(s["points"], s["one"]),
+    }, index=s.index).pipe(_relabel, labels)
+
+
+def ticket_kpis(tickets: pd.DataFrame, horizon: float = math.nan) -> dict[str, float]:
+    """Ticket KPIs of all the rows (see ``ticket_measures``)."""
+    return _as_dict(ticket_measures(tickets, None, horizon))
+
+
+# --------------------------------------------------------------------------- contacts
+
+
+def _live_counts(config: ScenarioConfig, contacts: pd.DataFrame, groups: np.ndarray, n: int,
+                 threshold: float) -> dict[str, np.ndarray]:
+    """Service-level numerator and base, waits and counts per group (one live channel)."""
+    outcome = contacts["outcome"].to_numpy()
+    wait = contacts["wait_seconds"].to_numpy(dtype=float)
+    answered = contacts["answered_at"].notna().to_numpy()
+    abandoned = outcome == "abandoned"
+    offered = np.bincount(groups[outcome != "deflected"], minlength=n)[:n]
+    met, base = service_level_counts(groups[answered], wait[answered], groups[abandoned],
+                                     wait[abandoned], offered, threshold,
+                                     config.service_level_basis, config.short_abandon_seconds)
+    return {"met": met, "base": base, "offered": offered.astype(float),
+            "answered": np.bincount(groups[answered], minlength=n)[:n].astype(float),
+            "wait": np.bincount(groups[answered], weights=wait[answered], minlength=n)[:n],
+            "abandoned": np.bincount(groups[abandoned], minlength=n)[:n].astype(float)}
+
+
+def _live_kpis(sums: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {"service_level": _divide(sums["met"], sums["base"]),
+            "asa_seconds": _divide(sums["wait"], sums["answered"]),
+            "abandonment_rate": _divide(sums["abandoned"], sums["offered"])}
 
 
 def contact_kpis(config: ScenarioConfig, contacts: pd.DataFrame, live: bool,
                  threshold: float) -> dict[str, float]:
-    offered = contacts[contacts["outcome"] != "deflected"]
+    """Contact KPIs of one group of contacts; queue KPIs only if ``live``."""
     result = {"contacts": len(contacts),
               "deflection_rate": _ratio((contacts["outcome"] == "deflected").sum(), len(contacts))}
     if live:
-        wait = offered["wait_seconds"].to_numpy()
-        answered = offered["answered_at"].notna().to_numpy()
-        abandoned = (offered["outcome"] == "abandoned").to_numpy()
-        result["service_level"] = service_level(
-            wait[answered], wait[abandoned], len(offered), threshold,
-            config.service_level_basis, config.short_abandon_seconds)
-        result["asa_seconds"] = float(wait[answered].mean()) if answered.any() else math.nan
-        result["abandonment_rate"] = _ratio(abandoned.sum(), len(offered))
+        sums = _live_counts(config, contacts, np.zeros(len(contacts), dtype=np.int64), 1, threshold)
+        result.update({k: float(v[0]) for k, v in _live_kpis(sums).items()})
     return result
 
 
-def ticket_kpis(tickets: pd.DataFrame) -> dict[str, float]:
-    solved = tickets["solved_at"].notna()
-    rated = tickets["csat_score"].dropna()
-    return {
-        "tickets": len(tickets),
-        "frt_mean_minutes": _mean(tickets["frt_calendar_minutes"]),
-        "frt_median_minutes": _median(tickets["frt_calendar_minutes"]),
-        "ttr_mean_hours": _mean(tickets["resolution_calendar_minutes"] / 60.0),
-        "ttr_median_hours": _median(tickets["resolution_calendar_minutes"] / 60.0),
-        "fcr_rate": _ratio(tickets["fcr"].sum(), solved.sum()),
-        "csat_mean": float(rated.mean()) if len(rated) else math.nan,
-        "csat_satisfied_rate": _ratio((rated >= 4).sum(), len(rated)),
-        "csat_responses": len(rated),
-        "sla_first_response_compliance": _compliance(
-            tickets["sla_first_response_breached"], tickets["first_response_at"].notna(),
-            tickets["sla_first_response_target_minutes"]),
-        "sla_resolution_compliance": _compliance(
-            tickets["sla_resolution_breached"], solved, tickets["sla_resolution_target_minutes"]),
-        "sla_severe_breaches": int(tickets["sla_severe_breach"].sum()),
-        "escalation_rate": _ratio((tickets["escalations"] > 0).sum(), len(tickets)),
-        "reopen_rate": _ratio((tickets["reopens"] > 0).sum(), solved.sum()),
-        "open_at_horizon": int(tickets["open_at_horizon"].sum()),
-    }
+def contact_measures(config: ScenarioConfig, contacts: pd.DataFrame, key=None) -> pd.DataFrame:
+    """Contact KPIs per group; queue KPIs over the group's live channels (NaN if none)."""
+    codes, labels = pd.factorize(pd.Series(_groups(key, len(contacts))), sort=True)
+    n = len(labels)
+    deflected = np.bincount(codes[(contacts["outcome"] == "deflected").to_numpy()], minlength=n)[:n]
+    total = np.bincount(codes, minlength=n)[:n]
+    frame = pd.DataFrame({"contacts": total, "deflection_rate": _divide(deflected, total)},
+                         index=labels)
+    channel = contacts["channel"].to_numpy()
+    sums: dict[str, np.ndarray] = {}
+    for name in config.synchronous_channels:
+        mask = channel == CHANNELS.index(name)
+        part = _live_counts(config, contacts[mask], codes[mask], n,
+                            config.channels[name].answer_within_seconds)
+        sums = part if not sums else {k: sums[k] + part[k] for k in sums}
+    if sums:
+        for column, values in _live_kpis(sums).items():
+            frame[column] = values
+    return frame
+
+
+# --------------------------------------------------------------------------- staffing
 
 
 def _time_by_state(states: pd.DataFrame) -> tuple[float, float, float]:
@@ -140,9 +322,43 @@ def _time_by_state(states: pd.DataFrame) -> tuple[float, float, float]:
     return float(time.get("busy", 0.0)), float(time.get("available", 0.0)), float(time.sum())
 
 
-def staffing_kpis(states: pd.DataFrame) -> dict[str, float]:
-    busy, available, paid = _time_by_state(states)
-    return {"occupancy": _ratio(busy, busy + available), "utilisation": _ratio(busy, paid)}
+def staffing_measures(config: ScenarioConfig | None, states: pd.DataFrame, key=None) -> pd.DataFrame:
+    """Occupancy, utilisation, shrinkage, paid hours and cost per group of spells.
+
+    Cost needs ``config`` (hourly cost per tier) and a ``tier`` column; else NaN.
+    """
+    state = states["state"].to_numpy()
+    seconds = states["duration_seconds"].to_numpy(dtype=float)
+    if config is not None and "tier" in states:
+        rate = states["tier"].map({t: c.hourly_cost for t, c in config.tiers.items()}).to_numpy(dtype=float)
+    else:
+        rate = np.full(len(states), np.nan)
+    codes, labels = _codes(key, len(states))
+    m = pd.DataFrame({
+        "g": codes, "paid": seconds,
+        "busy": np.where(state == "busy", seconds, 0.0),
+        "available": np.where(state == "available", seconds, 0.0),
+        "in_shift": np.where(np.isin(state, IN_SHIFT_STATES), seconds, 0.0),
+        "out": np.where(np.isin(state, OUT_OF_SHIFT_STATES), seconds, 0.0),
+        "cost": seconds / 3600.0 * rate,
+    })
+    s = m.groupby("g", sort=True).sum(min_count=1)
+    return pd.DataFrame({
+        "occupancy": _divide(s["busy"], s["busy"] + s["available"]),
+        "utilisation": _divide(s["busy"], s["paid"]),
+        "shrinkage_in_shift": _divide(s["in_shift"], s["paid"]),
+        "shrinkage_out_of_shift": _divide(s["out"], s["paid"]),
+        "shrinkage": _divide(s["in_shift"] + s["out"], s["paid"]),
+        "paid_hours": s["paid"] / 3600.0,
+        "agent_cost": s["cost"],
+    }, index=s.index).pipe(_relabel, labels)
+
+
+def staffing_kpis(states: pd.DataFrame, config: ScenarioConfig | None = None) -> dict[str, float]:
+    """Staffing KPIs of all the spells (see ``staffing_measures``)."""
+    if states.empty:
+        return {"occupancy": math.nan, "utilisation": math.nan}
+    return _as_dict(staffing_measures(config, states))
 
 
 def channel_occupancy(intervals: pd.DataFrame, channel: str) -> float:
@@ -168,29 +384,140 @@ def chat_kpis(config: ScenarioConfig, datasets: Datasets, roster) -> dict[str, f
             "chat_slot_fill": _ratio(chat_seconds, k * (busy + available))}
 
 
+def tickets_per_agent_day(work: pd.DataFrame, spells_by_day: pd.DataFrame, key_work=None,
+                          key_spells=None) -> pd.Series:
+    """Distinct (ticket, agent, day) completions / distinct (agent, day) logged in, per group."""
+    handled = work.assign(g=_groups(key_work, len(work))).drop_duplicates(["g", "ticket_id", "agent", "date"])
+    on = spells_by_day[spells_by_day["state"].isin(["available", "busy"])]
+    on = on.assign(g=_groups(key_spells, len(spells_by_day))[
+        spells_by_day["state"].isin(["available", "busy"]).to_numpy()])
+    agent_days = on.drop_duplicates(["g", "agent", "date"]).groupby("g").size()
+    counts = handled.groupby("g").size().reindex(agent_days.index, fill_value=0)
+    return pd.Series(_divide(counts, agent_days), index=agent_days.index)
+
+
+def scorecard_measures(agent_daily: pd.DataFrame, qa_reviews: pd.DataFrame, key_cards=None,
+                       key_reviews=None) -> pd.DataFrame:
+    """Adherence (sum adhered / sum scheduled seconds) and mean QA score per group."""
+    scheduled = agent_daily["scheduled_seconds"].to_numpy(dtype=float)
+    adhered = np.nan_to_num(agent_daily["adherence"].to_numpy(dtype=float)) * scheduled
+    cards = pd.DataFrame({"g": _groups(key_cards, len(agent_daily)), "scheduled": scheduled,
+                          "adhered": adhered}).groupby("g").sum()
+    reviews = pd.DataFrame({"g": _groups(key_reviews, len(qa_reviews)),
+                            "score": qa_reviews["qa_score"].to_numpy(dtype=float)})
+    frame = pd.DataFrame({"adherence": _divide(cards["adhered"], cards["scheduled"])},
+                         index=cards.index)
+    return frame.join(reviews.groupby("g")["score"].mean().rename("qa_score_mean"), how="outer")
+
+
+def _dates(datasets: Datasets, seconds: np.ndarray) -> dict[str, np.ndarray]:
+    return period_labels(datasets.calendar, seconds)
+
+
+# --------------------------------------------------------------------------- status
+
+
+def band_for(config: ScenarioConfig, name: str, channel: str | None = None) -> KpiBand | None:
+    """The KPI's target and warning band: legacy target fields plus ``targets.kpis``."""
+    targets = config.targets
+    band = targets.band(name)
+    if name not in TARGET_FIELDS:
+        return band
+    warning = band or KpiBand()
+    if name == "service_level":
+        target = targets.service_level.get(channel) if channel else None
+        if target is None:
+            return None
+        return KpiBand(target_min=target, warning_min=min(warning.warning_min or target, target))
+    if name in ("sla_first_response_compliance", "sla_resolution_compliance"):
+        target = getattr(targets, TARGET_FIELDS[name])
+        return KpiBand(target_min=target, warning_min=min(warning.warning_min or target, target))
+    if name == "abandonment_rate" and channel is None:
+        return None
+    target = float(getattr(targets, TARGET_FIELDS[name]))
+    return KpiBand(target_max=target, warning_max=max(warning.warning_max or target, target))
+
+
+def status(value: float, band: KpiBand | None) -> str:
+    """``met`` / ``warning`` / ``missed``; ``n/a`` without a band or a value."""
+    if band is None or value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    low, high = band.target_min, band.target_max
+    if (low is None or value >= low) and (high is None or value <= high):
+        return "met"
+    warn_low = band.warning_min if band.warning_min is not None else low
+    warn_high = band.warning_max if band.warning_max is not None else high
+    if (warn_low is None or value >= warn_low) and (warn_high is None or value <= warn_high):
+        return "warning"
+    return "missed"
+
+
+def status_table(config: ScenarioConfig, values: dict[str, float],
+                 channel: str | None = None) -> dict[str, dict]:
+    """Each KPI with its value, target band, warning band and status."""
+    out = {}
+    for name, value in values.items():
+        if name not in DEFINITIONS:
+            continue
+        band = band_for(config, name, channel)
+        out[name] = {"value": value,
+                     "target_min": band.target_min if band else None,
+                     "target_max": band.target_max if band else None,
+                     "warning_min": band.warning_min if band else None,
+                     "warning_max": band.warning_max if band else None,
+                     "status": status(value, band)}
+    return out
+
+
+# --------------------------------------------------------------------------- all KPIs
+
+
 def compute_kpis(config: ScenarioConfig, datasets: Datasets, roster) -> dict:
-    """All KPIs: per channel, overall, per tier, and targets met."""
+    """All KPIs: per channel, overall, per tier, their status, and targets met."""
     contacts, tickets = datasets.contacts, datasets.tickets
+    horizon = datasets.horizon_seconds
     channels = {}
-    for index, name in enumerate(("phone", "chat", "email", "web", "social")):
+    for index, name in enumerate(CHANNELS):
         if name not in config.channels:
             continue
         live = name in config.synchronous_channels
         threshold = config.channels[name].answer_within_seconds
         values = contact_kpis(config, contacts[contacts["channel"] == index], live, threshold)
-        values.update(ticket_kpis(tickets[tickets["channel"] == name]))
+        values.update(ticket_kpis(tickets[tickets["channel"] == name], horizon))
         if live:
             values["answer_within_seconds"] = threshold
+        else:
+            values["service_level"] = values["sla_first_response_compliance"]
         values["occupancy"] = channel_occupancy(datasets.intervals, name)
         channels[name] = values
-    overall = contact_kpis(config, contacts, False, 0.0) | ticket_kpis(tickets)
-    overall.update(staffing_kpis(datasets.agent_states))
+    overall = contact_kpis(config, contacts, False, 0.0) | ticket_kpis(tickets, horizon)
+    overall.update(staffing_kpis(datasets.agent_states, config))
+    overall["cost_per_ticket"] = _ratio(overall.get("agent_cost", math.nan), overall["tickets"])
+    work = datasets.work
+    by_day = datasets.agent_states_by_day
+    overall["tickets_per_agent_day"] = float(tickets_per_agent_day(work, by_day).iloc[0]) \
+        if len(by_day) else math.nan
     if "chat" in config.channels:
         channels["chat"].update(chat_kpis(config, datasets, roster))
-    tiers = {tier: staffing_kpis(datasets.agent_states[datasets.agent_states["tier"] == tier])
-             for tier in config.tiers}
+    per_tier = tickets_per_agent_day(work, by_day, work["tier"].to_numpy(), by_day["tier"].to_numpy())
+    cards, reviews = datasets.agent_daily, datasets.qa_reviews
+    overall.update(_as_dict(scorecard_measures(cards, reviews)))
+    per_tier_cards = scorecard_measures(cards, reviews, cards["tier"].to_numpy(), reviews["tier"].to_numpy())
+    tiers = {}
+    for tier in config.tiers:
+        values = staffing_kpis(datasets.agent_states[datasets.agent_states["tier"] == tier], config)
+        values["tickets_per_agent_day"] = float(per_tier.get(tier, math.nan))
+        for column in per_tier_cards.columns:
+            values[column] = float(per_tier_cards[column].get(tier, math.nan))
+        tiers[tier] = values
+    statuses = {"overall": status_table(config, overall),
+                "channels": {name: status_table(config, values, name)
+                             for name, values in channels.items()}}
     return {"service_level_basis": config.service_level_basis, "channels": channels,
-            "overall": overall, "tiers": tiers, "targets": targets_met(config, channels, overall)}
+            "overall": overall, "tiers": tiers, "status": statuses,
+            "definitions": {name: {"unit": d.unit, "formula": d.description}
+                            for name, d in DEFINITIONS.items()},
+            "targets": targets_met(config, channels, overall)}
 
 
 def targets_met(config: ScenarioConfig, channels: dict, overall: dict) -> dict[str, dict]:
@@ -216,3 +543,110 @@ def targets_met(config: ScenarioConfig, channels: dict, overall: dict) -> dict[s
     checks["sla_severe_breaches"] = {"target": targets.max_severe_breaches, "value": severe,
                                      "met": severe <= targets.max_severe_breaches}
     return checks
+
+
+# --------------------------------------------------------------------------- breakdowns
+
+TICKET_DIMENSIONS = ("channel", "category", "priority", "customer_tier")
+
+
+def kpi_breakdowns(config: ScenarioConfig, datasets: Datasets) -> pd.DataFrame:
+    """Tidy KPIs (dimension, key, kpi, value, status) overall and by channel, tier,
+    category, priority, customer tier, agent, day, week and month.
+
+    Tickets count by their channel, category, priority and customer tier, by the
+    highest tier they reached, by their (last) assignee and by the period they were
+    created in; contacts by their channel and arrival period; staffing by the agent,
+    the agent's tier and the period of the (midnight-split) spell. Cost per ticket is
+    reported overall, by tier (cost of the tier / tickets it worked on) and by period.
+    """
+    tickets, contacts, horizon = datasets.tickets, datasets.contacts, datasets.horizon_seconds
+    by_day = datasets.agent_states_by_day
+    work = datasets.work
+    ticket_periods = _dates(datasets, tickets["created"].to_numpy())
+    contact_periods = _dates(datasets, contacts["arrival_time"].to_numpy())
+    spell_periods = {"day": by_day["date"].to_numpy(),
+                     "week": _dates(datasets, by_day["start"].to_numpy())["week"],
+                     "month": by_day["date"].str[:7].to_numpy()}
+    cards, reviews = datasets.agent_daily, datasets.qa_reviews
+    days = _dates(datasets, datasets.calendar.day_start[:-1])
+    week_of = dict(zip(days["day"], days["week"]))
+    card_periods = {"day": cards["date"].to_numpy(), "week": cards["date"].map(week_of).to_numpy(),
+                    "month": cards["date"].str[:7].to_numpy()}
+    review_periods = {"day": reviews["reviewed_date"].to_numpy(),
+                      "week": reviews["reviewed_date"].map(week_of).to_numpy(),
+                      "month": reviews["reviewed_date"].str[:7].to_numpy()}
+    work_periods = {"day": work["date"].to_numpy(),
+                    "week": _dates(datasets, work["time"].to_numpy())["week"],
+                    "month": work["date"].str[:7].to_numpy()}
+    frames = []
+
+    def add(dimension: str, frame: pd.DataFrame) -> None:
+        if frame.empty:
+            return
+        long = frame.rename_axis("key").reset_index().melt(id_vars="key", var_name="kpi")
+        long.insert(0, "dimension", dimension)
+        frames.append(long)
+
+    overall = ticket_measures(tickets, np.full(len(tickets), "all"), horizon)
+    overall = overall.join(contact_measures(config, contacts, np.full(len(contacts), "all")), how="outer")
+    staff = staffing_measures(config, by_day, np.full(len(by_day), "all"))
+    overall = overall.join(staff, how="outer")
+    overall["cost_per_ticket"] = _divide(overall["agent_cost"], overall["tickets"])
+    overall["tickets_per_agent_day"] = tickets_per_agent_day(
+        work, by_day, np.full(len(work), "all"), np.full(len(by_day), "all"))
+    overall = overall.join(scorecard_measures(cards, reviews, np.full(len(cards), "all"),
+                                              np.full(len(reviews), "all")), how="outer")
+    add("overall", overall)
+    channel_names = np.array(CHANNELS)[contacts["channel"].to_numpy()]
+    by_channel = ticket_measures(tickets, tickets["channel"].to_numpy(), horizon).join(
+        contact_measures(config, contacts, channel_names), how="outer")
+    for name in by_channel.index:
+        if name not in config.synchronous_channels and "service_level" in by_channel:
+            by_channel.loc[name, "service_level"] = by_channel.loc[name, "sla_first_response_compliance"]
+    by_channel["occupancy"] = [channel_occupancy(datasets.intervals, c) for c in by_channel.index]
+    qa_by = {d: reviews.groupby(d)["qa_score"].mean().rename("qa_score_mean")
+             for d in TICKET_DIMENSIONS if d in reviews}
+    add("channel", by_channel.join(qa_by["channel"], how="left"))
+    for dimension in TICKET_DIMENSIONS[1:]:
+        frame = ticket_measures(tickets, tickets[dimension].to_numpy(), horizon)
+        add(dimension, frame.join(qa_by[dimension], how="left") if dimension in qa_by else frame)
+    tier_tickets = ticket_measures(tickets, tickets["highest_tier"].to_numpy(), horizon)
+    tier_staff = staffing_measures(config, by_day, by_day["tier"].to_numpy())
+    tiers = tier_tickets.join(tier_staff, how="outer")
+    worked = work.drop_duplicates(["tier", "ticket_id"]).groupby("tier").size()
+    tiers["cost_per_ticket"] = _divide(tiers["agent_cost"], worked.reindex(tiers.index).to_numpy())
+    tiers["tickets_per_agent_day"] = tickets_per_agent_day(
+        work, by_day, work["tier"].to_numpy(), by_day["tier"].to_numpy())
+    tiers = tiers.join(scorecard_measures(cards, reviews, cards["tier"].to_numpy(),
+                                          reviews["tier"].to_numpy()), how="left")
+    add("tier", tiers.loc[[t for t in TIERS if t in tiers.index]])
+    assigned = tickets[tickets["assignee"] != ""]
+    agents = ticket_measures(assigned, assigned["assignee"].to_numpy(), horizon).join(
+        staffing_measures(config, by_day, by_day["agent"].to_numpy()), how="outer")
+    agents["tickets_per_agent_day"] = tickets_per_agent_day(
+        work, by_day, work["agent"].to_numpy(), by_day["agent"].to_numpy())
+    agents = agents.join(scorecard_measures(cards, reviews, cards["agent"].to_numpy(),
+                                            reviews["agent"].to_numpy()), how="left")
+    add("agent", agents.drop(columns=["agent_cost"]))
+    for period in ("day", "week", "month"):
+        frame = ticket_measures(tickets, ticket_periods[period], horizon).join(
+            contact_measures(config, contacts, contact_periods[period]), how="outer").join(
+            staffing_measures(config, by_day, spell_periods[period]), how="outer")
+        frame["cost_per_ticket"] = _divide(frame["agent_cost"], frame["tickets"])
+        frame["tickets_per_agent_day"] = tickets_per_agent_day(
+            work, by_day, work_periods[period], spell_periods[period])
+        frame = frame.join(scorecard_measures(cards, reviews, card_periods[period],
+                                              review_periods[period]), how="left")
+        add(period, frame)
+    table = pd.concat(frames, ignore_index=True)
+    table["key"] = table["key"].astype(str)
+    table["value"] = table["value"].astype(float)
+    table = table[table["kpi"].isin(DEFINITIONS.keys())]
+    channel = np.where(table["dimension"] == "channel", table["key"], None)
+    bands: dict[tuple, KpiBand | None] = {}
+    for pair in set(zip(table["kpi"], channel)):
+        bands[pair] = band_for(config, *pair)
+    table["status"] = [status(v, bands[(k, c)])
+                       for v, k, c in zip(table["value"], table["kpi"], channel)]
+    return table.reset_index(drop=True)

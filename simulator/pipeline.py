@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator import __version__
+from simulator.alerts import build_alerts
 from simulator.config import ScenarioConfig
 from simulator.datasets import Datasets, build_datasets
 from simulator.engine import EngineResult, simulate
 from simulator.export import with_timestamps, write_csv, write_json, write_parquet, write_run_folder
-from simulator.kpis import compute_kpis
+from simulator.kpis import compute_kpis, kpi_breakdowns
 from simulator.loading import dump_scenario
 from simulator.summary import summary_markdown
 
-TABLES = ("tickets", "contacts", "events", "agent_states", "intervals")
+TABLES = ("tickets", "contacts", "events", "agent_states", "intervals", "daily", "agent_daily",
+          "qa_reviews")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ def run_simulation(config: ScenarioConfig, seed: int, out: Path, force: bool = F
     result = simulate(config, seed, progress=progress)
     datasets = build_datasets(config, result)
     kpis = compute_kpis(config, datasets, result.roster)
+    breakdowns = kpi_breakdowns(config, datasets)
+    alerts = build_alerts(config, result.calendar, datasets.daily, datasets.tickets)
 
     def fill(folder: Path) -> None:
         (folder / "scenario.resolved.yaml").write_text(dump_scenario(config), encoding="utf-8")
@@ -49,8 +53,12 @@ def run_simulation(config: ScenarioConfig, seed: int, out: Path, force: bool = F
             frame = with_timestamps(getattr(datasets, name), result.calendar)
             write_parquet(frame, folder / f"{name}.parquet")
             write_csv(frame, folder / f"{name}.csv")
+        write_parquet(breakdowns, folder / "kpi_breakdowns.parquet")
+        write_csv(breakdowns, folder / "kpi_breakdowns.csv")
+        write_csv(alerts, folder / "alerts.csv")
         write_json({"scenario": config.name, "seed": seed, **kpis}, folder / "kpis.json")
-        (folder / "summary.md").write_text(summary_markdown(config, seed, kpis), encoding="utf-8")
+        (folder / "summary.md").write_text(summary_markdown(config, seed, kpis, alerts),
+                                           encoding="utf-8")
 
     manifest = {"supportsim_version": __version__, "command": "simulate", "scenario": config.name,
                 "seed": seed, "replication": 0, "scenario_sha256": scenario_hash(config),

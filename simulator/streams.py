@@ -24,6 +24,8 @@ STREAM_ID: dict[str, int] = {
     "attributes": 8,
     "agent_days": 9,
     "follow_up_attributes": 10,
+    "qa_agents": 11,        # one proficiency latent per agent
+    "qa_reviews": 12,       # sampling and scoring noise, keyed by the ticket's day
     # 101 and up: exports (simulator/enrich.py), far from the engine's ids.
     "enrichment": 101,
     "messiness": 102,

@@ -1,0 +1,125 @@
+"""QA reviews: a seeded sample of solved tickets scored on a weighted rubric.
+
+Model (assumptions, so coaching exercises have signal to find):
+
+- Each solved ticket with an assignee is reviewed with probability
+  ``qa.review_rate``; the reviewed agent is the last assignee.
+- Each agent has a proficiency latent ``z`` ~ N(0, 1) from its own stream
+  (``qa_agents``, keyed by agent id): a good agent stays good across runs that
+  change demand or staffing elsewhere.
+- ``rushed`` (0..1) is how hurried the handling was: half the shortfall of the
+  agent's handle time on the ticket against the mean of the same channel and
+  tier (``max(0, 1 - handle / mean)``), half the load on the channel in the
+  interval the agent last picked the ticket up (``(occupancy - 0.75) / 0.25``,
+  clipped to 0..1; the interval table's L1 occupancy).
+- Criterion c scores ``base_score + proficiency_sd * z - rush_penalty *
+  SENSITIVITY[c] * rushed + noise_sd * e_c``, clipped to 0..100 and rounded to
+  one decimal; ``qa_score`` is the weighted sum with ``qa.weights``. Rushing
+  hurts process adherence most and slightly helps efficiency.
+- Sampling and noise come from the ``qa_reviews`` stream keyed by the ticket's
+  creation day (tickets in id order within the day).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from simulator.config import QA_CRITERIA, ScenarioConfig
+from simulator.periods import day_index, period_labels
+from simulator.recorder import Event
+from simulator.streams import StreamRegistry
+
+SENSITIVITY = {"solution_quality": 1.0, "communication": 0.8, "process_adherence": 1.3,
+               "efficiency": -0.3, "customer_experience": 1.0}
+COLUMNS = ["review_id", "ticket_id", "agent_id", "agent", "group", "tier", "channel", "category",
+           "priority", "reviewed_date", "handle_seconds", "rushed", *QA_CRITERIA, "qa_score"]
+
+
+def score_reviews(config: ScenarioConfig, proficiency: np.ndarray, rushed: np.ndarray,
+                  noise: np.ndarray) -> dict[str, np.ndarray]:
+    """Criterion scores and the weighted ``qa_score`` (noise: one column per criterion).
+
+    Examples
+    --------
+    >>> from simulator.config import QaConfig
+    >>> class C: qa = QaConfig(noise_sd=0.0)
+    >>> s = score_reviews(C, np.array([0.0]), np.array([0.5]), np.zeros((1, 5)))
+    >>> float(s["process_adherence"][0]), float(s["efficiency"][0])
+    (72.0, 88.0)
+    """
+    qa = config.qa
+    scores: dict[str, np.ndarray] = {}
+    total = np.zeros(len(rushed))
+    for index, criterion in enumerate(QA_CRITERIA):
+        raw = (qa.base_score + qa.proficiency_sd * proficiency
+               - qa.rush_penalty * SENSITIVITY[criterion] * rushed + qa.noise_sd * noise[:, index])
+        scores[criterion] = np.round(np.clip(raw, 0.0, 100.0), 1)
+        total += qa.weights[criterion] * scores[criterion]
+    scores["qa_score"] = np.round(total, 2)
+    return scores
+
+
+def rushed_index(handle: np.ndarray, group_mean: np.ndarray, occupancy: np.ndarray) -> np.ndarray:
+    """0.5 x handle-time shortfall + 0.5 x interval load, each clipped to 0..1."""
+    shortfall = np.clip(1.0 - np.divide(handle, group_mean, out=np.ones_like(handle),
+                                        where=group_mean > 0), 0.0, 1.0)
+    load = np.clip((np.nan_to_num(occupancy, nan=0.0) - 0.75) / 0.25, 0.0, 1.0)
+    return 0.5 * shortfall + 0.5 * load
+
+
+def build_qa_reviews(config: ScenarioConfig, result, raw_events: pd.DataFrame,
+                     tickets: pd.DataFrame, intervals: pd.DataFrame) -> pd.DataFrame:
+    calendar, roster = result.calendar, result.roster
+    registry = StreamRegistry(result.seed, result.replication)
+    by_name = {a.name: a.id for a in roster}
+    candidates = tickets[tickets["solved_at"].notna() & (tickets["assignee"] != "")]
+    candidates = candidates.sort_values("ticket_id", kind="stable")
+    if candidates.empty or config.qa.review_rate == 0.0:
+        return pd.DataFrame(columns=COLUMNS)
+    agent = candidates["assignee"].map(by_name).to_numpy(dtype=np.int64)
+    day = day_index(calendar, candidates["created"].to_numpy())
+    keep = np.zeros(len(candidates), dtype=bool)
+    noise = np.zeros((len(candidates), len(QA_CRITERIA)))
+    for d in np.unique(day):
+        rows = np.flatnonzero(day == d)
+        generator = registry.generator("qa_reviews", int(d))
+        keep[rows] = generator.random(rows.size) < config.qa.review_rate
+        noise[rows] = generator.standard_normal((rows.size, len(QA_CRITERIA)))
+    latent = np.array([registry.generator("qa_agents", a.id).standard_normal() for a in roster])
+    # The reviewed agent's own work on each candidate ticket: handle and last pick-up.
+    work = raw_events[raw_events["event"].isin([int(Event.ASSIGN), int(Event.COMPLETE)])
+                      & (raw_events["agent"] >= 0)]
+    work = work[work["ticket"].isin(candidates["ticket_id"])]
+    handle = work[work["event"] == int(Event.COMPLETE)].groupby(["ticket", "agent"])["value"].sum()
+    picked = work[work["event"] == int(Event.ASSIGN)].groupby(["ticket", "agent"])["time"].max()
+    pairs = pd.MultiIndex.from_arrays([candidates["ticket_id"].to_numpy(), agent])
+    handle_seconds = handle.reindex(pairs).fillna(0.0).to_numpy()
+    picked_at = picked.reindex(pairs).to_numpy(dtype=float)
+    tier = np.array([roster[a].tier for a in agent])
+    channel = candidates["channel"].to_numpy()
+    group_mean = pd.Series(handle_seconds).groupby([channel, tier]).transform("mean").to_numpy()
+    occupancy = _interval_occupancy(intervals, calendar, channel, picked_at)
+    rushed = rushed_index(handle_seconds, group_mean, occupancy)
+    scores = score_reviews(config, latent[agent], rushed, noise)
+    frame = pd.DataFrame({
+        "ticket_id": candidates["ticket_id"].to_numpy(), "agent_id": agent,
+        "agent": candidates["assignee"].to_numpy(), "group": candidates["group"].to_numpy(),
+        "tier": tier, "channel": channel, "category": candidates["category"].to_numpy(),
+        "priority": candidates["priority"].to_numpy(),
+        "reviewed_date": period_labels(calendar, candidates["solved_at"].to_numpy())["day"],
+        "handle_seconds": handle_seconds, "rushed": np.round(rushed, 4), **scores})[keep]
+    frame.insert(0, "review_id", np.arange(1, len(frame) + 1))
+    return frame[COLUMNS].reset_index(drop=True)
+
+
+def _interval_occupancy(intervals: pd.DataFrame, calendar, channel: np.ndarray,
+                        times: np.ndarray) -> np.ndarray:
+    """The channel's interval occupancy at each time (NaN if unknown)."""
+    starts = np.unique(intervals["interval_start"].to_numpy())
+    lookup = intervals.set_index(["channel", "interval_start"])["occupancy"]
+    valid = ~np.isnan(times) & (times >= 0)
+    slot = np.searchsorted(starts, np.where(valid, times, 0.0), side="right") - 1
+    slot_start = starts[np.clip(slot, 0, max(starts.size - 1, 0))] if starts.size else np.zeros(times.size)
+    values = lookup.reindex(pd.MultiIndex.from_arrays([channel, slot_start])).to_numpy(dtype=float)
+    return np.where(valid & (slot >= 0), values, np.nan)
