@@ -42,6 +42,10 @@ EVENT_NAMES = {e.value: e.name.lower() for e in Event}
 EVENT_TO_STATUS = {int(e): int(s) for e, s in EVENT_STATUS.items()} | {int(Event.ASSIGN): int(Status.OPEN)}
 
 
+TABLE_NAMES = ("contacts", "tickets", "events", "agent_states", "intervals", "daily",
+               "agent_daily", "qa_reviews")  # the tables written out, in order
+
+
 @dataclass(frozen=True)
 class Datasets:
     contacts: pd.DataFrame
@@ -57,9 +61,7 @@ class Datasets:
     work: pd.DataFrame  # completed work items (scorecards.work_items); not written out
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {"contacts": self.contacts, "tickets": self.tickets, "events": self.events,
-                "agent_states": self.agent_states, "intervals": self.intervals,
-                "daily": self.daily, "agent_daily": self.agent_daily, "qa_reviews": self.qa_reviews}
+        return {name: getattr(self, name) for name in TABLE_NAMES}
 
     @cached_property
     def agent_states_by_day(self) -> pd.DataFrame:

@@ -58,10 +58,10 @@ class ShapeOptions:
 
 
 def native_table_names() -> tuple[str, ...]:
-    """The native tables, known before simulating (the DataFrame fields of Datasets)."""
-    from dataclasses import fields
+    """The native tables, known before simulating."""
+    from simulator.datasets import TABLE_NAMES
 
-    return tuple(f.name for f in fields(Datasets) if "DataFrame" in str(f.type))
+    return TABLE_NAMES
 
 
 def table_names(shape: str) -> tuple[str, ...]:

@@ -47,7 +47,7 @@ def test_default_xlsx_sheets_and_tables_option(tmp_path):
                     "--out", str(out))
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out / "native.xlsx", read_only=True)
-    assert book.sheetnames == ["tickets", "intervals", "data_dictionary"]
+    assert book.sheetnames == ["tickets", "daily", "intervals", "data_dictionary"]
     assert (out / "contacts.csv").exists()
     out2 = tmp_path / "run2"
     result = invoke("generate", BASELINE, "--days", "1", *SHORT, "--format", "xlsx,csv",
