@@ -212,6 +212,38 @@ def expected_answers(tickets: pd.DataFrame, timezone: str) -> dict:
     }
 
 
+SURGE_RATIO = 1.1  # a surge weekday: expected contacts >= 110% of a typical working day's
+
+
+def weekday_contacts(config) -> dict[str, float]:
+    """Expected contacts per weekday from the channels' volumes and day-of-week factors
+    (before seasonality and holidays); a channel open in business hours only counts on
+    the days the business hours list, one with its own weekly hours on those days."""
+    from simulator.config import WEEKDAYS
+
+    volume = dict.fromkeys(WEEKDAYS, 0.0)
+    for channel in config.channels.values():
+        hours = channel.open_hours
+        for day in WEEKDAYS:
+            if hours == "business" and not config.calendar.business_hours.get(day):
+                continue
+            if isinstance(hours, dict) and not hours.get(day):
+                continue
+            volume[day] += channel.volume_per_day * channel.day_of_week_factors.get(day, 1.0)
+    return volume
+
+
+def surge_weekdays(config) -> list[str]:
+    """Weekdays whose expected contacts are at least ``SURGE_RATIO`` times the median of the
+    working days (the days with at least half the busiest day's contacts)."""
+    volume = weekday_contacts(config)
+    busiest = max(volume.values())
+    if busiest <= 0:
+        return []
+    typical = float(np.median([v for v in volume.values() if v >= busiest / 2]))
+    return [day for day, v in volume.items() if v >= SURGE_RATIO * typical]
+
+
 def true_parameters(config, tickets: pd.DataFrame, level: str) -> dict:
     """What is behind the data: the CSAT model, the mix, demand events, the weakest channel."""
     breach = tickets.groupby("channel")["sla_first_response_breached"].mean()
@@ -222,6 +254,8 @@ def true_parameters(config, tickets: pd.DataFrame, level: str) -> dict:
         "priority_mix": dict(config.priorities),
         "day_of_week_factors": {k: dict(c.day_of_week_factors) for k, c in config.channels.items()},
         "seasonality": config.seasonality.model_dump(),
+        "surge_weekdays": surge_weekdays(config),
+        "expected_contacts_by_weekday": weekday_contacts(config),
         "surge_events": [e.model_dump(mode="json") for e in config.demand_events],
         "underperforming_channel": str(breach.idxmax()) if len(breach) else None,
         "first_response_breach_rate_by_channel": {k: float(v) for k, v in breach.items()},
