@@ -1,0 +1,240 @@
+"""The zendesk_warehouse shape: the Fivetran connector's tables, referentially
+whole, reproducible, and agreeing with supportsim's own tickets table when the
+metrics are recomputed in SQL the way Zendesk defines them."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator.datasets import build_datasets
+from simulator.dictionary import MISSING, dictionary_frame
+from simulator.engine import simulate
+from simulator.generate import GenerateRequest, run_generate
+from simulator.loading import load_scenario
+from simulator.shapes import TICKET_ID_OFFSET, table_names
+from simulator.warehouse import WAREHOUSE_TABLES
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = 5
+SETS = ("calendar.days=2", "calendar.warmup_days=1")
+FORMATS = ("duckdb", "parquet", "csv")
+
+
+def _generate(folder: Path):
+    config = load_scenario(ROOT / "scenarios/baseline.yaml", SETS)
+    return run_generate(config, SEED, folder, GenerateRequest("zendesk_warehouse", FORMATS))
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    base = tmp_path_factory.mktemp("warehouse")
+    first, second = _generate(base / "a"), _generate(base / "b")
+    config = load_scenario(ROOT / "scenarios/baseline.yaml", SETS)
+    native = build_datasets(config, simulate(config, SEED)).tickets
+    connection = duckdb.connect(str(first.folder / "zendesk_warehouse.duckdb"), read_only=True)
+    yield first, second, native, connection
+    connection.close()
+
+
+def test_tables_and_schema(exported):
+    first, _, _, con = exported
+    assert table_names("zendesk_warehouse") == WAREHOUSE_TABLES
+    found = con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+    assert {t for s, t in found if s == "zendesk"} == set(WAREHOUSE_TABLES)
+    for table in WAREHOUSE_TABLES:
+        assert (first.folder / f"{table}.parquet").exists() and (first.folder / f"{table}.csv").exists()
+    types = dict(con.execute("select column_name, data_type from information_schema.columns "
+                         "where table_schema = 'zendesk' and table_name = 'ticket'").fetchall())
+    assert types["created_at"] == "TIMESTAMP" and types["id"] == "BIGINT"
+    assert types["requester_id"] == "BIGINT"
+    header = (first.folder / "ticket.csv").read_text().splitlines()[1]
+    assert "Z" not in header.split(",")[1] and "+" not in header
+
+
+FOREIGN_KEYS = (
+    ("ticket", "requester_id", "user"), ("ticket", "submitter_id", "user"),
+    ("ticket", "assignee_id", "user"), ("ticket", "group_id", "group"),
+    ("ticket", "organization_id", "organization"), ("ticket", "brand_id", "brand"),
+    ("ticket_comment", "ticket_id", "ticket"), ("ticket_comment", "user_id", "user"),
+    ("ticket_field_history", "ticket_id", "ticket"), ("ticket_field_history", "user_id", "user"),
+    ("user", "organization_id", "organization"), ("ticket_tag", "ticket_id", "ticket"),
+    ("satisfaction_rating", "ticket_id", "ticket"), ("satisfaction_rating", "requester_id", "user"),
+    ("satisfaction_rating", "assignee_id", "user"), ("satisfaction_rating", "group_id", "group"),
+    ("schedule_holiday", "schedule_id", "schedule"), ("ticket_schedule", "schedule_id", "schedule"),
+    ("ticket_schedule", "ticket_id", "ticket"),
+)
+
+
+@pytest.mark.parametrize(("table", "column", "target"), FOREIGN_KEYS)
+def test_referential_integrity(exported, table, column, target):
+    con = exported[3]
+    orphans = con.execute(f'select count(*) from zendesk."{table}" t where t.{column} is not null '
+                      f'and t.{column} not in (select id from zendesk."{target}")').fetchone()[0]
+    assert orphans == 0
+
+
+def test_history_values_refer_to_existing_ids(exported):
+    con = exported[3]
+    for field, target in (("assignee_id", "user"), ("group_id", "group")):
+        orphans = con.execute(f"select count(*) from zendesk.ticket_field_history where field_name = "
+                          f"'{field}' and cast(value as bigint) not in "
+                          f'(select id from zendesk."{target}")').fetchone()[0]
+        assert orphans == 0
+    assert con.execute("select count(*) from zendesk.ticket_comment where user_id is null").fetchone()[0] == 0
+    assert con.execute("select count(*) from zendesk.schedule where time_zone not in "
+                   "(select time_zone from zendesk.time_zone)").fetchone()[0] == 0
+    # the connector's primary keys are unique
+    for table, key in (("ticket", "id"), ("ticket_comment", "id"), ("user", "id"),
+                       ("ticket_field_history", "ticket_id, field_name, updated"),
+                       ("ticket_tag", "ticket_id, tag")):
+        total, distinct = con.execute(f'select count(*), count(distinct ({key})) from zendesk."{table}"'
+                                  ).fetchone()
+        assert total == distinct, table
+
+
+def test_same_seed_same_files(exported):
+    first, second, _, _ = exported
+    for table in WAREHOUSE_TABLES:
+        for fmt in ("parquet", "csv"):
+            name = f"{table}.{fmt}"
+            assert filecmp.cmp(first.folder / name, second.folder / name, shallow=False), name
+    a = duckdb.connect(str(first.folder / "zendesk_warehouse.duckdb"), read_only=True)
+    b = duckdb.connect(str(second.folder / "zendesk_warehouse.duckdb"), read_only=True)
+    try:
+        for table in WAREHOUSE_TABLES:
+            query = f'select * from zendesk."{table}" order by all'
+            pd.testing.assert_frame_equal(a.execute(query).df(), b.execute(query).df())
+    finally:
+        a.close()
+        b.close()
+
+
+def test_schedule_matches_business_hours(exported):
+    con = exported[3]
+    rows = con.execute("select start_time, end_time from zendesk.schedule order by start_time").fetchall()
+    # baseline: Monday to Friday 08:00-18:00, minutes from Sunday 00:00 local
+    assert rows == [(1440 * d + 480, 1440 * d + 1080) for d in range(1, 6)]
+    assert 1440 + 9 * 60 == 1980  # Monday 09:00
+    assert con.execute("select standard_offset from zendesk.time_zone").fetchone()[0] == "-05:00"
+    daylight = con.execute("select daylight_start_utc, daylight_end_utc, daylight_offset "
+                       "from zendesk.daylight_time where year = 2026").fetchone()
+    assert daylight == (pd.Timestamp("2026-03-08 07:00").to_pydatetime(),
+                        pd.Timestamp("2026-11-01 06:00").to_pydatetime(), 1)
+    holidays = con.execute("select start_date, end_date, name from zendesk.schedule_holiday").df()
+    assert holidays["name"].notna().all() and (holidays["start_date"] <= holidays["end_date"]).all()
+    assert "2026-01-19" in set(holidays["start_date"].astype(str))
+
+
+GROUND_TRUTH = """
+with comments as (
+    select c.*, u.role in ('agent', 'admin') as by_agent,
+           min(c.id) over (partition by c.ticket_id) as first_comment_id
+    from zendesk.ticket_comment c join zendesk."user" u on u.id = c.user_id
+),
+first_reply as (
+    select ticket_id, min(created) as first_reply_at
+    from comments where public and by_agent and id > first_comment_id group by ticket_id
+),
+replies as (
+    select ticket_id, count(*) as replies from comments
+    where public and by_agent group by ticket_id
+),
+statuses as (
+    select ticket_id, value, updated,
+           lag(value) over (partition by ticket_id order by updated) as previous
+    from zendesk.ticket_field_history where field_name = 'status'
+),
+reopens as (
+    select ticket_id, count(*) filter (where previous = 'solved' and value not in ('solved', 'closed'))
+           as reopens,
+           arg_max(value, updated) as last_status,
+           min(updated) filter (where value = 'solved') as first_solved_at
+    from statuses group by ticket_id
+)
+select t.id, t.status,
+       epoch(f.first_reply_at) - epoch(t.created_at) as first_reply_seconds,
+       coalesce(r.replies, 0) as replies, o.reopens, o.last_status,
+       epoch(o.first_solved_at) - epoch(t.created_at) as first_resolution_seconds
+from zendesk.ticket t
+left join first_reply f on f.ticket_id = t.id
+left join replies r on r.ticket_id = t.id
+left join reopens o on o.ticket_id = t.id
+order by t.id
+"""
+
+
+def test_ground_truth_agrees_with_native_tickets(exported):
+    _, _, native, con = exported
+    sql = con.execute(GROUND_TRUTH).df().set_index("id")
+    truth = native.set_index(native["ticket_id"] + TICKET_ID_OFFSET).loc[sql.index]
+    assert len(sql) == len(native) > 100
+    # first reply, calendar: timestamps are floored to the second, so within 1 s
+    expected = truth["frt_calendar_minutes"].to_numpy() * 60.0
+    got = sql["first_reply_seconds"].to_numpy(dtype=float)
+    assert np.array_equal(np.isnan(expected), np.isnan(got))
+    answered = ~np.isnan(expected)
+    assert answered.sum() > 100 and (~answered).sum() > 0  # some still unanswered
+    assert np.all(np.abs(got[answered] - expected[answered]) <= 1.0)
+    # first resolution, calendar
+    expected = truth["first_resolution_calendar_minutes"].to_numpy() * 60.0
+    got = sql["first_resolution_seconds"].to_numpy(dtype=float)
+    assert np.array_equal(np.isnan(expected), np.isnan(got))
+    assert np.all(np.abs(got - expected)[~np.isnan(expected)] <= 1.0)
+    # replies, reopens, status
+    assert (sql["replies"].to_numpy() == truth["replies"].to_numpy()).all()
+    assert (sql["reopens"].to_numpy() == truth["reopens"].to_numpy()).all()
+    assert truth["reopens"].sum() > 0
+    assert (sql["last_status"].to_numpy() == truth["status"].to_numpy()).all()
+    assert (sql["status"].to_numpy() == truth["status"].to_numpy()).all()
+
+
+def test_comments_follow_the_event_log(exported):
+    con = exported[3]
+    first = con.execute("""
+        select count(*) filter (where c.user_id <> t.requester_id or not c.public
+                                or c.created <> t.created_at)
+        from zendesk.ticket_comment c join zendesk.ticket t on t.id = c.ticket_id
+        where c.id = (select min(id) from zendesk.ticket_comment d where d.ticket_id = c.ticket_id)
+    """).fetchone()[0]
+    assert first == 0  # the description: public, by the requester, at created_at
+    private = con.execute("select count(*), bool_and(u.role = 'agent') from zendesk.ticket_comment c "
+                      "join zendesk.\"user\" u on u.id = c.user_id where not c.public").fetchone()
+    assert private[0] > 0 and private[1]  # escalation hand-offs are agents' private notes
+
+
+def test_sla_rows(exported):
+    _, _, native, con = exported
+    rows = con.execute("""
+        select ticket_id, field_name, value from zendesk.ticket_field_history
+        where field_name in ('sla_policy', 'first_reply_time', 'requester_wait_time')
+    """).df()
+    policy = rows[rows["field_name"] == "sla_policy"].set_index("ticket_id")["value"]
+    truth = native.set_index(native["ticket_id"] + TICKET_ID_OFFSET)
+    assert (policy == (truth["customer_tier"] + " " + truth["priority"]).loc[policy.index]).all()
+    first = rows[rows["field_name"] == "first_reply_time"].set_index("ticket_id")["value"]
+    parsed = first.map(json.loads)
+    minutes = parsed.map(lambda v: v["minutes"])
+    business = parsed.map(lambda v: v["in_business_hours"])
+    assert (minutes == truth.loc[first.index, "sla_first_response_target_minutes"]).all()
+    assert (business == truth.loc[first.index, "sla_business_hours"]).all()
+    order = con.execute("""
+        select count(*) from zendesk.ticket_field_history s join zendesk.ticket_field_history p
+        on p.ticket_id = s.ticket_id and p.field_name = 'sla_policy'
+        where s.field_name = 'first_reply_time' and p.updated > s.updated
+    """).fetchone()[0]
+    assert order == 0
+
+
+def test_every_column_is_described(exported):
+    first = exported[0]
+    tables = {name: pd.read_parquet(first.folder / f"{name}.parquet") for name in WAREHOUSE_TABLES}
+    frame = dictionary_frame("zendesk_warehouse", tables)
+    undescribed = frame.loc[frame["description"] == MISSING, ["table", "column"]]
+    assert undescribed.empty, undescribed.to_string()
