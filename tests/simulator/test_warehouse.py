@@ -27,9 +27,9 @@ SETS = ("calendar.days=2", "calendar.warmup_days=1")
 FORMATS = ("duckdb", "parquet", "csv")
 
 
-def _generate(folder: Path):
-    config = load_scenario(ROOT / "scenarios/baseline.yaml", SETS)
-    return run_generate(config, SEED, folder, GenerateRequest("zendesk_warehouse", FORMATS))
+def _generate(folder: Path, sets=SETS, formats=FORMATS):
+    config = load_scenario(ROOT / "scenarios/baseline.yaml", sets)
+    return run_generate(config, SEED, folder, GenerateRequest("zendesk_warehouse", formats))
 
 
 @pytest.fixture(scope="module")
@@ -151,18 +151,37 @@ statuses as (
            lag(value) over (partition by ticket_id order by updated) as previous
     from zendesk.ticket_field_history where field_name = 'status'
 ),
+spells as (
+    select s.ticket_id, s.value,
+           epoch(coalesce(lead(s.updated) over (partition by s.ticket_id order by s.updated),
+                          (select max(_fivetran_synced) from zendesk.ticket)))
+           - epoch(s.updated) as seconds
+    from statuses s
+),
+spell_totals as (
+    select ticket_id,
+           coalesce(sum(seconds) filter (where value = 'pending'), 0) as pending_seconds,
+           count(*) filter (where value = 'pending') as pending_spells,
+           coalesce(sum(seconds) filter (where value = 'hold'), 0) as hold_seconds,
+           count(*) filter (where value = 'hold') as hold_spells
+    from spells group by ticket_id
+),
 reopens as (
     select ticket_id, count(*) filter (where previous = 'solved' and value not in ('solved', 'closed'))
            as reopens,
            arg_max(value, updated) as last_status,
-           min(updated) filter (where value = 'solved') as first_solved_at
+           min(updated) filter (where value = 'solved') as first_solved_at,
+           max(updated) filter (where value = 'solved') as last_solved_at
     from statuses group by ticket_id
 )
 select t.id, t.status,
        epoch(f.first_reply_at) - epoch(t.created_at) as first_reply_seconds,
        coalesce(r.replies, 0) as replies, o.reopens, o.last_status,
-       epoch(o.first_solved_at) - epoch(t.created_at) as first_resolution_seconds
+       epoch(o.first_solved_at) - epoch(t.created_at) as first_resolution_seconds,
+       epoch(o.last_solved_at) - epoch(t.created_at) as full_resolution_seconds,
+       p.pending_seconds, p.pending_spells, p.hold_seconds, p.hold_spells
 from zendesk.ticket t
+left join spell_totals p on p.ticket_id = t.id
 left join first_reply f on f.ticket_id = t.id
 left join replies r on r.ticket_id = t.id
 left join reopens o on o.ticket_id = t.id
@@ -170,8 +189,30 @@ order by t.id
 """
 
 
-def test_ground_truth_agrees_with_native_tickets(exported):
-    _, _, native, con = exported
+# Friday 2026-01-16 to Tuesday 2026-01-20: a weekend and a holiday (MLK Day, Monday 19th)
+HOLIDAY_SETS = ("calendar.start_date=2026-01-16", "calendar.days=5", "calendar.warmup_days=1")
+
+
+@pytest.fixture(scope="module")
+def holiday_export(tmp_path_factory):
+    outcome = _generate(tmp_path_factory.mktemp("warehouse_holiday") / "run", HOLIDAY_SETS,
+                        ("duckdb",))
+    config = load_scenario(ROOT / "scenarios/baseline.yaml", HOLIDAY_SETS)
+    native = build_datasets(config, simulate(config, SEED)).tickets
+    connection = duckdb.connect(str(outcome.folder / "zendesk_warehouse.duckdb"), read_only=True)
+    yield native, connection
+    connection.close()
+
+
+@pytest.fixture(params=["weekdays", "weekend_and_holiday"])
+def dataset(request, exported, holiday_export):
+    if request.param == "weekdays":
+        return exported[2], exported[3]
+    return holiday_export
+
+
+def test_ground_truth_agrees_with_native_tickets(dataset):
+    native, con = dataset
     sql = con.execute(GROUND_TRUTH).df().set_index("id")
     truth = native.set_index(native["ticket_id"] + TICKET_ID_OFFSET).loc[sql.index]
     assert len(sql) == len(native) > 100
@@ -187,6 +228,18 @@ def test_ground_truth_agrees_with_native_tickets(exported):
     got = sql["first_resolution_seconds"].to_numpy(dtype=float)
     assert np.array_equal(np.isnan(expected), np.isnan(got))
     assert np.all(np.abs(got - expected)[~np.isnan(expected)] <= 1.0)
+    # full resolution (created to the last solve), calendar
+    expected = truth["resolution_calendar_minutes"].to_numpy() * 60.0
+    got = sql["full_resolution_seconds"].to_numpy(dtype=float)
+    assert np.array_equal(np.isnan(expected), np.isnan(got))
+    assert np.all(np.abs(got - expected)[~np.isnan(expected)] <= 1.0)
+    # time pending and on hold: each status spell is floored at both ends, so the
+    # sum is within one second per spell
+    for column, spells, native_column in (("pending_seconds", "pending_spells", "pending_seconds"),
+                                          ("hold_seconds", "hold_spells", "on_hold_seconds")):
+        diff = np.abs(sql[column].to_numpy(dtype=float) - truth[native_column].to_numpy())
+        assert np.all(diff <= np.maximum(sql[spells].to_numpy(dtype=float), 1.0)), column
+    assert truth["pending_seconds"].sum() > 0
     # replies, reopens, status
     assert (sql["replies"].to_numpy() == truth["replies"].to_numpy()).all()
     assert (sql["reopens"].to_numpy() == truth["reopens"].to_numpy()).all()
@@ -238,3 +291,100 @@ def test_every_column_is_described(exported):
     frame = dictionary_frame("zendesk_warehouse", tables)
     undescribed = frame.loc[frame["description"] == MISSING, ["table", "column"]]
     assert undescribed.empty, undescribed.to_string()
+
+
+# Business time from the exported schedule alone: each local date's open intervals
+# (schedule rows of its weekday, holidays out) turned into UTC with the zone's standard
+# offset and the daylight_time rows, then overlapped with each ticket's first-reply span.
+BUSINESS = """
+with zone as (
+    select s.id as schedule_id, z.time_zone,
+           (case when substr(z.standard_offset, 1, 1) = '-' then -1 else 1 end)
+           * (cast(substr(z.standard_offset, 2, 2) as integer) * 60
+              + cast(substr(z.standard_offset, 5, 2) as integer)) as standard_minutes
+    from (select distinct id, time_zone from zendesk.schedule) s
+    join zendesk.time_zone z on z.time_zone = s.time_zone
+),
+span as (select min(created_at)::date - 1 as first_day,
+                (select max(_fivetran_synced) from zendesk.ticket)::date + 1 as last_day
+         from zendesk.ticket),
+days as (select cast(unnest(generate_series(first_day, last_day, interval 1 day)) as date) as day
+         from span),
+local_open as (
+    select s.id as schedule_id, d.day,
+           d.day + to_minutes(cast(s.start_time - 1440 * (s.start_time // 1440) as bigint)) as local_start,
+           d.day + to_minutes(cast(s.end_time - 1440 * (s.start_time // 1440) as bigint)) as local_end
+    from zendesk.schedule s join days d on dayofweek(d.day) = s.start_time // 1440
+    where not exists (select 1 from zendesk.schedule_holiday h where h.schedule_id = s.id
+                      and d.day between h.start_date and h.end_date)
+),
+utc_open as (
+    select o.schedule_id,
+           o.local_start - to_minutes(z.standard_minutes + coalesce(60 * (
+               select max(dt.daylight_offset) from zendesk.daylight_time dt
+               where dt.time_zone = z.time_zone
+               and o.local_start - to_minutes(z.standard_minutes)
+                   between dt.daylight_start_utc and dt.daylight_end_utc), 0)) as open_at,
+           o.local_end - to_minutes(z.standard_minutes + coalesce(60 * (
+               select max(dt.daylight_offset) from zendesk.daylight_time dt
+               where dt.time_zone = z.time_zone
+               and o.local_start - to_minutes(z.standard_minutes)
+                   between dt.daylight_start_utc and dt.daylight_end_utc), 0)) as close_at
+    from local_open o join zone z using (schedule_id)
+),
+first_reply as (
+    select c.ticket_id, min(c.created) as first_reply_at
+    from zendesk.ticket_comment c join zendesk."user" u on u.id = c.user_id
+    where c.public and u.role in ('agent', 'admin')
+      and c.id > (select min(id) from zendesk.ticket_comment d where d.ticket_id = c.ticket_id)
+    group by c.ticket_id
+),
+clock as (
+    select t.id, t.created_at, f.first_reply_at, ts.schedule_id,
+           coalesce(f.first_reply_at, t._fivetran_synced) as clock_end
+    from zendesk.ticket t join zendesk.ticket_schedule ts on ts.ticket_id = t.id
+    left join first_reply f on f.ticket_id = t.id
+),
+business as (
+    select c.id, sum(greatest(0, epoch(least(c.clock_end, o.close_at))
+                                - epoch(greatest(c.created_at, o.open_at)))) as seconds
+    from clock c join utc_open o on o.schedule_id = c.schedule_id
+     and o.open_at < c.clock_end and o.close_at > c.created_at
+    group by c.id
+),
+policy as (
+    select ticket_id, cast(json_extract(value, '$.minutes') as integer) as target_minutes,
+           cast(json_extract(value, '$.in_business_hours') as boolean) as in_business_hours
+    from zendesk.ticket_field_history where field_name = 'first_reply_time'
+)
+select c.id, c.first_reply_at is not null as answered,
+       coalesce(b.seconds, 0) as business_seconds,
+       epoch(c.clock_end) - epoch(c.created_at) as calendar_seconds,
+       p.target_minutes, p.in_business_hours
+from clock c left join business b on b.id = c.id left join policy p on p.ticket_id = c.id
+order by c.id
+"""
+
+
+def test_business_first_reply_and_sla_agree_with_native_tickets(dataset):
+    native, con = dataset
+    sql = con.execute(BUSINESS).df().set_index("id")
+    truth = native.set_index(native["ticket_id"] + TICKET_ID_OFFSET).loc[sql.index]
+    answered = sql["answered"].to_numpy(dtype=bool)
+    expected = truth["frt_business_minutes"].to_numpy() * 60.0
+    got = sql["business_seconds"].to_numpy(dtype=float)
+    assert np.array_equal(answered, ~np.isnan(expected))
+    assert np.all(np.abs(got[answered] - expected[answered]) <= 1.0)
+    # the first-reply SLA: elapsed in business or calendar time by the policy, to the
+    # reply or, unanswered, to the horizon; breached when it reaches the target
+    business = sql["in_business_hours"].to_numpy(dtype=bool)
+    elapsed = np.where(business, got, sql["calendar_seconds"].to_numpy(dtype=float))
+    native_elapsed = truth["sla_first_response_elapsed_minutes"].to_numpy() * 60.0
+    assert np.all(np.abs(elapsed - native_elapsed) <= 1.0)
+    target = sql["target_minutes"].to_numpy(dtype=float) * 60.0
+    clear = np.abs(elapsed - target) > 1.0
+    breached = elapsed >= target
+    assert (breached == truth["sla_first_response_breached"].to_numpy())[clear].all()
+    assert breached.any() and (~breached).any()
+    overnight = sql["calendar_seconds"].to_numpy(dtype=float) - got >= 14 * 3600
+    assert (overnight & answered).any()  # spans over closed hours count only open time
