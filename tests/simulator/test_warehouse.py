@@ -296,7 +296,7 @@ def test_every_column_is_described(exported):
 # Business time from the exported schedule alone: each local date's open intervals
 # (schedule rows of its weekday, holidays out) turned into UTC with the zone's standard
 # offset and the daylight_time rows, then overlapped with each ticket's first-reply span.
-BUSINESS = """
+OPEN_HOURS = """
 with zone as (
     select s.id as schedule_id, z.time_zone,
            (case when substr(z.standard_offset, 1, 1) = '-' then -1 else 1 end)
@@ -331,7 +331,11 @@ utc_open as (
                and o.local_start - to_minutes(z.standard_minutes)
                    between dt.daylight_start_utc and dt.daylight_end_utc), 0)) as close_at
     from local_open o join zone z using (schedule_id)
-),
+)
+"""
+
+BUSINESS = f"""
+{OPEN_HOURS},
 first_reply as (
     select c.ticket_id, min(c.created) as first_reply_at
     from zendesk.ticket_comment c join zendesk."user" u on u.id = c.user_id
@@ -388,3 +392,78 @@ def test_business_first_reply_and_sla_agree_with_native_tickets(dataset):
     assert breached.any() and (~breached).any()
     overnight = sql["calendar_seconds"].to_numpy(dtype=float) - got >= 14 * 3600
     assert (overnight & answered).any()  # spans over closed hours count only open time
+
+
+# The resolution SLA (requester_wait_time): from creation to the last solve (or the
+# horizon), paused while pending, in business or calendar time by the policy. supportsim's
+# clock also runs between a solve and a reopen; Zendesk's requester wait time (new, open
+# and hold only) does not, so the two agree on tickets never reopened.
+RESOLUTION = f"""
+{OPEN_HOURS},
+statuses as (
+    select ticket_id, value, updated as spell_start,
+           coalesce(lead(updated) over (partition by ticket_id order by updated),
+                    (select max(_fivetran_synced) from zendesk.ticket)) as spell_end
+    from zendesk.ticket_field_history where field_name = 'status'
+),
+clock as (
+    select t.id, ts.schedule_id, t.created_at,
+           coalesce(max(s.spell_start) filter (where s.value = 'solved'),
+                    max(t._fivetran_synced)) as clock_end
+    from zendesk.ticket t join zendesk.ticket_schedule ts on ts.ticket_id = t.id
+    join statuses s on s.ticket_id = t.id
+    group by t.id, ts.schedule_id, t.created_at
+),
+running as (
+    select c.id, c.schedule_id, s.value, s.spell_start, least(s.spell_end, c.clock_end) as spell_end
+    from clock c join statuses s on s.ticket_id = c.id
+    where s.value <> 'pending' and s.spell_start < c.clock_end
+),
+totals as (
+    select r.id, r.value in ('new', 'open', 'hold') as waiting,
+           sum(epoch(r.spell_end) - epoch(r.spell_start)) as calendar_seconds,
+           count(*) as spells
+    from running r group by r.id, waiting
+),
+business as (
+    select r.id, r.value in ('new', 'open', 'hold') as waiting,
+           sum(greatest(0, epoch(least(r.spell_end, o.close_at))
+                           - epoch(greatest(r.spell_start, o.open_at)))) as business_seconds
+    from running r join utc_open o on o.schedule_id = r.schedule_id
+     and o.open_at < r.spell_end and o.close_at > r.spell_start
+    group by r.id, waiting
+),
+policy as (
+    select ticket_id, cast(json_extract(value, '$.minutes') as integer) as target_minutes,
+           cast(json_extract(value, '$.in_business_hours') as boolean) as in_business_hours
+    from zendesk.ticket_field_history where field_name = 'requester_wait_time'
+)
+select t.id, t.waiting, t.calendar_seconds, coalesce(b.business_seconds, 0) as business_seconds,
+       t.spells, p.target_minutes, p.in_business_hours
+from totals t left join business b on b.id = t.id and b.waiting = t.waiting
+left join policy p on p.ticket_id = t.id
+order by t.id, t.waiting
+"""
+
+
+def test_resolution_sla_agrees_with_native_tickets(dataset):
+    native, con = dataset
+    rows = con.execute(RESOLUTION).df()
+    rows["elapsed"] = np.where(rows["in_business_hours"].to_numpy(dtype=bool),
+                               rows["business_seconds"], rows["calendar_seconds"])
+    supportsim = rows.groupby("id").agg(elapsed=("elapsed", "sum"), spells=("spells", "sum"),
+                                        target=("target_minutes", "first"))
+    zendesk = rows[rows["waiting"]].groupby("id")["elapsed"].sum().reindex(supportsim.index,
+                                                                           fill_value=0.0)
+    truth = native.set_index(native["ticket_id"] + TICKET_ID_OFFSET).loc[supportsim.index]
+    expected = truth["sla_resolution_elapsed_minutes"].to_numpy() * 60.0
+    tolerance = supportsim["spells"].to_numpy(dtype=float) + 1.0  # flooring, per spell
+    assert np.all(np.abs(supportsim["elapsed"].to_numpy() - expected) <= tolerance)
+    never_reopened = truth["reopens"].to_numpy() == 0
+    assert np.all(np.abs(zendesk.to_numpy() - expected)[never_reopened]
+                  <= tolerance[never_reopened])
+    target = supportsim["target"].to_numpy(dtype=float) * 60.0
+    elapsed = supportsim["elapsed"].to_numpy()
+    clear = np.abs(elapsed - target) > tolerance
+    breached = elapsed >= target
+    assert (breached == truth["sla_resolution_breached"].to_numpy())[clear].all()
