@@ -467,3 +467,96 @@ def test_resolution_sla_agrees_with_native_tickets(dataset):
     clear = np.abs(elapsed - target) > tolerance
     breached = elapsed >= target
     assert (breached == truth["sla_resolution_breached"].to_numpy())[clear].all()
+
+
+# --------------------------------------------------------------------------- hand-built cases
+# The SQL definitions above on tickets written by hand, schedule Monday to Friday
+# 09:00-17:00 America/New_York, daylight saving 2026-03-08 07:00 to 2026-11-01 06:00 UTC,
+# Martin Luther King Jr. Day (Monday 2026-01-19) a holiday. Times below are UTC.
+HAND_TICKETS = {  # id: (created_at, comments [(created, user, public)], expected)
+    1: ("2026-01-06 21:30:00", [("2026-01-07 14:15:00", 10, True)],  # overnight
+        {"calendar": 60300, "business": 2700}),
+    2: ("2026-01-09 21:00:00", [("2026-01-10 15:00:00", 11, True)],  # reply on a Saturday
+        {"calendar": 64800, "business": 3600}),
+    3: ("2026-01-16 21:50:00", [("2026-01-20 14:05:00", 10, True)],  # weekend and holiday
+        {"calendar": 317700, "business": 900}),
+    4: ("2026-03-06 21:00:00", [("2026-03-09 14:00:00", 10, True)],  # over the DST change
+        {"calendar": 234000, "business": 7200}),
+    5: ("2026-01-06 15:00:00", [("2026-01-06 15:05:00", 10, False),  # private note
+                                ("2026-01-06 15:10:00", 20, True),  # end-user comment
+                                ("2026-01-06 15:20:30", 10, True),  # to the second
+                                ("2026-01-06 16:10:00", 10, True)],
+        {"calendar": 1230, "business": 1230}),
+    6: ("2026-01-06 17:00:00", [], {"calendar": None, "business": None}),  # unanswered
+    7: ("2026-01-07 15:00:00", [("2026-01-07 15:30:00", 10, True)],  # opened by an agent
+        {"calendar": 1800, "business": 1800}),
+}
+HAND_STATUS = [(5, "new", "2026-01-06 15:00:00"), (5, "open", "2026-01-06 15:05:00"),
+               (5, "solved", "2026-01-06 15:21:00"), (5, "open", "2026-01-06 16:00:00"),
+               (5, "solved", "2026-01-06 16:30:00")]
+
+
+@pytest.fixture()
+def hand_built():
+    con = duckdb.connect()
+    con.execute("create schema zendesk")
+    con.execute("create table zendesk.\"user\" (id bigint, role varchar)")
+    con.execute("insert into zendesk.\"user\" values (10, 'agent'), (11, 'admin'), (20, 'end-user')")
+    con.execute("create table zendesk.ticket (id bigint, created_at timestamp, status varchar, "
+                "_fivetran_synced timestamp)")
+    con.execute("create table zendesk.ticket_comment (id bigint, ticket_id bigint, user_id bigint, "
+                "created timestamp, public boolean)")
+    con.execute("create table zendesk.ticket_field_history (ticket_id bigint, field_name varchar, "
+                "value varchar, updated timestamp)")
+    con.execute("create table zendesk.ticket_schedule (ticket_id bigint, schedule_id bigint)")
+    comment_id = 0
+    for ticket, (created, comments, _) in HAND_TICKETS.items():
+        con.execute("insert into zendesk.ticket values (?, ?, 'open', '2026-03-10 00:00:00')",
+                    [ticket, created])
+        con.execute("insert into zendesk.ticket_schedule values (?, 1)", [ticket])
+        first_author = 10 if ticket == 7 else 20
+        for when, user, public in [(created, first_author, True), *comments]:
+            comment_id += 1
+            con.execute("insert into zendesk.ticket_comment values (?, ?, ?, ?, ?)",
+                        [comment_id, ticket, user, when, public])
+    for ticket, value, when in HAND_STATUS:
+        con.execute("insert into zendesk.ticket_field_history values (?, 'status', ?, ?)",
+                    [ticket, value, when])
+    con.execute("create table zendesk.schedule (id bigint, start_time bigint, end_time bigint, "
+                "time_zone varchar)")
+    for day in range(1, 6):
+        con.execute("insert into zendesk.schedule values (1, ?, ?, 'America/New_York')",
+                    [1440 * day + 540, 1440 * day + 1020])
+    con.execute("create table zendesk.time_zone as select 'America/New_York' as time_zone, "
+                "'-05:00' as standard_offset")
+    con.execute("create table zendesk.daylight_time as select 'America/New_York' as time_zone, "
+                "2026 as year, timestamp '2026-03-08 07:00:00' as daylight_start_utc, "
+                "timestamp '2026-11-01 06:00:00' as daylight_end_utc, 1 as daylight_offset")
+    con.execute("create table zendesk.schedule_holiday as select 1 as schedule_id, "
+                "date '2026-01-19' as start_date, date '2026-01-19' as end_date, "
+                "'Martin Luther King Jr. Day' as name")
+    yield con
+    con.close()
+
+
+def test_hand_built_first_reply(hand_built):
+    calendar = hand_built.execute(GROUND_TRUTH).df().set_index("id")
+    business = hand_built.execute(BUSINESS).df().set_index("id")
+    for ticket, (_, _, expected) in HAND_TICKETS.items():
+        if expected["calendar"] is None:
+            assert np.isnan(calendar.loc[ticket, "first_reply_seconds"])
+            assert not business.loc[ticket, "answered"]
+            continue
+        assert calendar.loc[ticket, "first_reply_seconds"] == expected["calendar"], ticket
+        assert business.loc[ticket, "business_seconds"] == expected["business"], ticket
+
+
+def test_hand_built_replies_reopens_resolution(hand_built):
+    rows = hand_built.execute(GROUND_TRUTH).df().set_index("id")
+    assert rows.loc[5, "replies"] == 2  # the private note and the end-user comment do not count
+    assert rows.loc[2, "replies"] == 1  # an admin's public comment is a reply
+    assert rows.loc[7, "replies"] == 2  # the agent's opening comment counts, but not as first reply
+    assert rows.loc[6, "replies"] == 0
+    assert rows.loc[5, "reopens"] == 1 and rows.loc[5, "last_status"] == "solved"
+    assert rows.loc[5, "first_resolution_seconds"] == 21 * 60
+    assert rows.loc[5, "full_resolution_seconds"] == 90 * 60
