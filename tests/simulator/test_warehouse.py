@@ -467,6 +467,7 @@ def test_resolution_sla_agrees_with_native_tickets(dataset):
     clear = np.abs(elapsed - target) > tolerance
     breached = elapsed >= target
     assert (breached == truth["sla_resolution_breached"].to_numpy())[clear].all()
+    assert breached.any()
 
 
 # --------------------------------------------------------------------------- hand-built cases
@@ -560,3 +561,56 @@ def test_hand_built_replies_reopens_resolution(hand_built):
     assert rows.loc[5, "reopens"] == 1 and rows.loc[5, "last_status"] == "solved"
     assert rows.loc[5, "first_resolution_seconds"] == 21 * 60
     assert rows.loc[5, "full_resolution_seconds"] == 90 * 60
+
+
+# The next-reply SLA: every end-user comment after the description waits for the next
+# public agent comment (or the horizon); breached when any wait exceeds the target.
+NEXT_REPLY = f"""
+{OPEN_HOURS},
+comments as (
+    select c.*, u.role in ('agent', 'admin') as by_agent,
+           min(c.id) over (partition by c.ticket_id) as first_comment_id
+    from zendesk.ticket_comment c join zendesk."user" u on u.id = c.user_id
+),
+asks as (
+    select a.ticket_id, a.id, a.created as asked_at,
+           coalesce((select min(r.created) from comments r where r.ticket_id = a.ticket_id
+                     and r.public and r.by_agent and r.id > a.id),
+                    (select max(_fivetran_synced) from zendesk.ticket)) as answered_at
+    from comments a where a.public and not a.by_agent and a.id > a.first_comment_id
+),
+waits as (
+    select a.ticket_id, a.id, ts.schedule_id, a.asked_at, a.answered_at,
+           epoch(a.answered_at) - epoch(a.asked_at) as calendar_seconds
+    from asks a join zendesk.ticket_schedule ts on ts.ticket_id = a.ticket_id
+),
+business as (
+    select w.id, sum(greatest(0, epoch(least(w.answered_at, o.close_at))
+                                - epoch(greatest(w.asked_at, o.open_at)))) as business_seconds
+    from waits w join utc_open o on o.schedule_id = w.schedule_id
+     and o.open_at < w.answered_at and o.close_at > w.asked_at
+    group by w.id
+),
+policy as (
+    select ticket_id, cast(json_extract(value, '$.minutes') as integer) as target_minutes,
+           cast(json_extract(value, '$.in_business_hours') as boolean) as in_business_hours
+    from zendesk.ticket_field_history where field_name = 'next_reply_time'
+)
+select w.ticket_id as id,
+       max(case when p.in_business_hours then coalesce(b.business_seconds, 0)
+                else w.calendar_seconds end - p.target_minutes * 60) as worst_margin
+from waits w left join business b on b.id = w.id join policy p on p.ticket_id = w.ticket_id
+group by w.ticket_id
+"""
+
+
+def test_next_reply_sla_agrees_with_native_tickets(dataset):
+    native, con = dataset
+    rows = con.execute(NEXT_REPLY).df().set_index("id")
+    truth = native.set_index(native["ticket_id"] + TICKET_ID_OFFSET)
+    breached = pd.Series(False, index=truth.index)
+    breached.loc[rows.index] = rows["worst_margin"].to_numpy() > 0
+    clear = pd.Series(True, index=truth.index)
+    clear.loc[rows.index] = np.abs(rows["worst_margin"].to_numpy()) > 1.0
+    assert (breached == truth["sla_next_reply_breached"])[clear].all()
+    assert len(rows) > 10 and breached.any()
