@@ -418,6 +418,10 @@ policy name (`enterprise P2`), then first response as `first_reply_time`, next
 reply as `next_reply_time` (when the policy sets one) and resolution as
 `requester_wait_time` (time new, open or on hold, paused while pending).
 Priority never changes in supportsim, so each ticket has one priority row.
+supportsim's resolution clock runs from creation to the last solve minus time
+pending, so it also counts the time between a solve and a reopen, which
+Zendesk's requester wait time (new, open and hold only) leaves out: the two
+agree on tickets never reopened. No `agent_work_time` rows are written.
 
 Seconds to minutes: supportsim keeps float seconds. Every timestamp here is the
 UTC instant floored to the whole second, so a duration computed from two of
