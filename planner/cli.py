@@ -112,8 +112,9 @@ def simulate(scenario: str, overrides: tuple[str, ...], seed: int, days: int | N
 @click.option("--tickets", type=int, default=None,
               help="Size the run to about N tickets (days from the scenario's tickets per day).")
 @click.option("--days", type=int, default=None, help="Simulate this many days instead.")
-@click.option("--shape", default="native", show_default=True, metavar="native|zendesk|simple",
-              help="Table layout: the native tables, Zendesk API objects or a flat log.")
+@click.option("--shape", default="native", show_default=True, metavar="native|zendesk|simple|zendesk_warehouse",
+              help="Table layout: the native tables, Zendesk API objects, a flat log or the "
+                   "tables a Fivetran Zendesk connector lands.")
 @click.option("--format", "formats", default="csv", show_default=True,
               metavar="csv,xlsx,parquet,jsonl,duckdb", help="File formats, comma-separated.")
 @click.option("--tables", default=None, metavar="NAME,...",

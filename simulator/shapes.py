@@ -10,6 +10,8 @@
   UTC to the second; durations are whole minutes, as Zendesk reports them.
 - ``simple``: the flat log many courses start from, one row per ticket
   solved by the horizon.
+- ``zendesk_warehouse``: the tables a Fivetran Zendesk connector lands
+  (warehouse.py), naive UTC timestamps, DuckDB tables under schema ``zendesk``.
 
 Mappings (also in the data dictionary): priority P1 urgent, P2 high, P3
 normal, P4/P5 low; status new/open/pending/hold/solved/closed unchanged;
@@ -35,7 +37,7 @@ from simulator.engine import EngineResult
 from simulator.enrich import Directory, build_directory, enrich_tickets, satisfaction_comments
 from simulator.export import with_timestamps
 
-SHAPES = ("native", "zendesk", "simple")
+SHAPES = ("native", "zendesk", "simple", "zendesk_warehouse")
 ZENDESK_TABLES = ("tickets", "ticket_metrics", "satisfaction_ratings", "ticket_metric_events",
                   "groups", "users", "organizations")
 SIMPLE_TABLES = ("tickets",)
@@ -71,6 +73,10 @@ def table_names(shape: str) -> tuple[str, ...]:
         return ZENDESK_TABLES
     if shape == "simple":
         return SIMPLE_TABLES
+    if shape == "zendesk_warehouse":
+        from simulator.warehouse import WAREHOUSE_TABLES
+
+        return WAREHOUSE_TABLES
     raise ShapeError(f"--shape: must be one of {', '.join(SHAPES)}, got '{shape}'")
 
 
@@ -87,6 +93,10 @@ def build_shape(shape: str, config: ScenarioConfig, datasets: Datasets, result: 
         return {name: with_timestamps(frame, result.calendar) for name, frame in tables.items()}
     if shape == "simple":
         return {"tickets": simple_tickets(tickets, result.calendar)}
+    if shape == "zendesk_warehouse":
+        from simulator.warehouse import warehouse_tables
+
+        return warehouse_tables(config, datasets, tickets, result, directory, seed, options)
     return zendesk_tables(config, datasets, tickets, result, directory, seed, options)
 
 

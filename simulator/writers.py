@@ -21,6 +21,9 @@ whole file in memory.
 - Reproducibility: CSV, Parquet, JSON Lines and XLSX (fixed document
   properties) are byte-identical for the same tables; a DuckDB file is not
   (compare it by content).
+- DuckDB: tables in ``main``, except the ``zendesk_warehouse`` shape's, which
+  go under schema ``zendesk`` as the connector lands them (``data_dictionary``
+  stays in ``main``).
 - XLSX: a sheet holds at most 1,048,576 rows including its header, so a larger
   table continues on numbered sheets (``tickets (1)``, ``tickets (2)``, ...).
 """
@@ -45,6 +48,7 @@ XLSX_DEFAULT_TABLES = ("tickets", "daily", "intervals")
 LIST_COLUMNS = frozenset({"tags", "domain_names"})
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 XLSX_CREATED = dt.datetime(2026, 1, 1)
+DUCKDB_SCHEMAS = {"zendesk_warehouse": "zendesk"}  # shapes whose DuckDB tables get a schema
 
 Progress = Callable[[int], None]
 
@@ -223,16 +227,21 @@ def write_parquet(frame: pd.DataFrame, path: Path, progress: Progress | None = N
 
 
 def write_duckdb(tables: dict[str, pd.DataFrame], path: Path,
-                 progress: Progress | None = None) -> None:
-    """One database file holding every table (typed columns, flattened names)."""
+                 progress: Progress | None = None, schema: str | None = None,
+                 main_tables: tuple[str, ...] = ()) -> None:
+    """One database file holding every table (typed columns, flattened names); with
+    ``schema``, the tables go under it, except ``main_tables`` (in ``main``)."""
     import duckdb
 
     connection = duckdb.connect(str(path))
     try:
+        if schema:
+            connection.execute(f'CREATE SCHEMA "{schema}"')
         for name, frame in tables.items():
+            qualified = f'"{schema}"."{name}"' if schema and name not in main_tables else f'"{name}"'
             for index, table in enumerate(_arrow_chunks(frame)):
                 connection.register("chunk_rows", table)
-                verb = f'CREATE TABLE "{name}" AS' if index == 0 else f'INSERT INTO "{name}"'
+                verb = f"CREATE TABLE {qualified} AS" if index == 0 else f"INSERT INTO {qualified}"
                 connection.execute(f"{verb} SELECT * FROM chunk_rows")
                 connection.unregister("chunk_rows")
                 if progress:
@@ -354,8 +363,9 @@ def write_tables(tables: dict[str, pd.DataFrame], formats: tuple[str, ...], fold
                        progress)
             written.append(f"{shape}.xlsx")
         elif fmt == "duckdb":
+            schema = DUCKDB_SCHEMAS.get(shape)
             write_duckdb({**tables, "data_dictionary": dictionary}, folder / f"{shape}.duckdb",
-                         progress)
+                         progress, schema=schema, main_tables=("data_dictionary",))
             written.append(f"{shape}.duckdb")
         else:
             raise FormatError(f"--format: unknown format '{fmt}'")
