@@ -164,8 +164,13 @@ def _simulate(planned: ScenarioConfig, groups: tuple[SkillGroup, ...], seed: int
     return run_replications(simulate_plan, arguments, options.workers, callback)
 
 
-def _raise(config, requirements, results, missed_metrics) -> tuple[req.Requirements, list[str]]:
-    """Raise the requirement where the shortfall is; returns the new requirements."""
+def _raise(config, requirements, results, missed_metrics,
+           schedule: Schedule) -> tuple[req.Requirements, list[str]]:
+    """Raise the requirement where the shortfall is; returns the new requirements.
+
+    A live group's raised intervals ask for one agent more than the schedule
+    that missed gave them (not one more than the old requirement, which the
+    schedule's staggered shifts may already exceed)."""
     groups = req.skill_groups(config)
     calendar = calendar_for(req.planning_config(config))
     grid = req._WeekGrid.of(calendar)
@@ -177,10 +182,12 @@ def _raise(config, requirements, results, missed_metrics) -> tuple[req.Requireme
             group = next(g for g in groups if scope in g.channels and g.tier == "L1")
             target = config.targets.service_level.get(scope, 0.8)
             levels = mean_interval_service_level(results, scope)
+            current = requirements.group(group.name).required
+            worst = _worst_slots(grid, reported, levels, target, current > 0)
+            covered = schedule.coverage[schedule.group_names.index(group.name)]
+            wanted = (covered[worst] + 1.0) * requirements.productive_share
             bump = np.zeros(grid.size)
-            worst = _worst_slots(grid, reported, levels, target,
-                                 requirements.group(group.name).required > 0)
-            bump[worst] = 1.0
+            bump[worst] = np.maximum(wanted - current[worst], 1.0)
             requirements = req.scaled(requirements, group.name, sync_factor=bump)
             raised.append(group.name)
         elif scope not in raised:
@@ -250,7 +257,7 @@ def make_plan(config: ScenarioConfig, options: PlanOptions,
         elif number == config.planning.max_iterations:
             stop_reason = "iteration limit"
         else:
-            requirements, raised = _raise(config, requirements, results, todo)
+            requirements, raised = _raise(config, requirements, results, todo, schedule)
             last_raised = set(todo)
             iterations.append(Iteration(number, headcount, tuple(missed), tuple(raised),
                                         schedule.status))
