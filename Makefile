@@ -12,8 +12,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
 	touch $(STAMP)
 
+# The main job: plan the baseline's week (exit 3 means "plan written, some target missed").
 demo: $(STAMP)
-	$(BIN)/supportsim simulate scenarios/baseline.yaml --force
+	$(BIN)/supportsim plan scenarios/baseline.yaml --force || test $$? -eq 3
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
