@@ -173,7 +173,7 @@ def _raise(config, requirements, results, missed_metrics,
     schedule's staggered shifts may already exceed)."""
     groups = req.skill_groups(config)
     calendar = calendar_for(req.planning_config(config))
-    grid = req._WeekGrid.of(calendar)
+    grid = req.WeekGrid.of(calendar)
     reported = np.flatnonzero(calendar.interval_start >= 0)
     raised = []
     for metric in missed_metrics:

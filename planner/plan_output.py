@@ -93,12 +93,18 @@ def workload_check(plan: Plan, config: ScenarioConfig) -> list[dict]:
     return out
 
 
+def _slot_time(slot: int, per_day: int, minutes: int) -> str:
+    """Local clock time (HH:MM) of a slot of the Monday-first planning week."""
+    minute = (slot % per_day) * minutes
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
 def plan_payload(plan: Plan, seed: int, replications: int, confidence: float) -> dict:
     schedule = plan.schedule
     per_day = plan.requirements.slots_per_day
     minutes = plan.requirements.interval_minutes
     short = [{"group": g, "day": WEEKDAYS[i // per_day],
-              "time": f"{(i % per_day) * minutes // 60:02d}:{(i % per_day) * minutes % 60:02d}",
+              "time": _slot_time(i, per_day, minutes),
               "agents_short": round(v, 3)} for g, i, v in schedule.short_intervals()]
     return {
         "scenario": plan.config.name, "seed": seed, "week_start": plan.requirements.week_start,
@@ -126,8 +132,7 @@ def coverage_frame(plan: Plan) -> pd.DataFrame:
         frames.append(pd.DataFrame({
             "group": item.name,
             "day": [WEEKDAYS[s // per_day] for s in slots],
-            "time": [f"{(s % per_day) * minutes // 60:02d}:{(s % per_day) * minutes % 60:02d}"
-                     for s in slots],
+            "time": [_slot_time(s, per_day, minutes) for s in slots],
             "required_agents": item.required,
             "required_agents_separate": item.required_separate,
             "async_work_hours": item.work_seconds / 3600.0,

@@ -47,7 +47,6 @@ from planner.staffing import required_agents
 from simulator.calendar import Calendar, calendar_for
 from simulator.config import (
     CHANNELS,
-    PRIORITIES,
     SYNCHRONOUS_CHANNELS,
     ScenarioConfig,
     SkillGroup,
@@ -152,7 +151,7 @@ def build_requirements(config: ScenarioConfig) -> Requirements:
     """Requirements for the first reported week of ``config`` (see module docstring)."""
     config = planning_config(config)
     calendar = calendar_for(config)
-    grid = _WeekGrid.of(calendar)
+    grid = WeekGrid.of(calendar)
     demand = build_demand(config, calendar)
     contacts = {c: demand.base[c] + demand.surge[c] for c in config.channels}
     shares = _category_shares(config)
@@ -187,7 +186,7 @@ def _category_shares(config: ScenarioConfig) -> _CategoryShares:
 
 
 @dataclass(frozen=True)
-class _WeekGrid:
+class WeekGrid:
     """Maps the calendar's reported intervals onto a Monday-first week of local slots."""
 
     slots_per_day: int
@@ -195,7 +194,7 @@ class _WeekGrid:
     slot: np.ndarray  # index into the 7 x slots week of every calendar interval
 
     @classmethod
-    def of(cls, calendar: Calendar) -> _WeekGrid:
+    def of(cls, calendar: Calendar) -> WeekGrid:
         per_day = 1440 // calendar.interval_minutes
         day = calendar.interval_weekday.astype(np.int64)
         slot = day * per_day + calendar.interval_minute_of_day // calendar.interval_minutes
@@ -229,7 +228,6 @@ class _Deadlines:
                 resolution = target.resolution_minutes if target else 3 * NO_SLA_MINUTES
                 business = target.business_hours if target else False
                 self.rows.append((tier_share * p_share, first * 60.0, resolution * 60.0, business))
-        assert PRIORITIES  # priorities are validated against PRIORITIES in config
 
     def allowed_backlog(self, work: np.ndarray, share_of_resolution: float | None) -> np.ndarray:
         """Work arrived by each interval's end whose deadline is later (per calendar interval)."""

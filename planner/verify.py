@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulator.config import SYNCHRONOUS_CHANNELS, ScenarioConfig, SkillGroup
+from simulator.config import CHANNELS, SYNCHRONOUS_CHANNELS, ScenarioConfig, SkillGroup
 from simulator.datasets import build_datasets
 from simulator.engine import simulate
 from simulator.kpis import compute_kpis, contact_kpis, ticket_kpis
@@ -123,7 +123,7 @@ def _daily(config, groups, datasets, calendar, targets) -> dict[str, list[float]
         row = []
         for day in range(calendar.days):
             if scope in SYNCHRONOUS_CHANNELS:
-                index = ("phone", "chat", "email", "web", "social").index(scope)
+                index = CHANNELS.index(scope)
                 subset = contacts[(contact_day == day) & (contacts["channel"] == index)]
                 value = contact_kpis(config, subset, True,
                                      config.channels[scope].answer_within_seconds)[kpi]

@@ -3,7 +3,9 @@
 A scenario is a YAML file validated into a frozen :class:`ScenarioConfig`.
 Models forbid unknown keys and carry units in field names (``mean_seconds``).
 Reading files (``extends``, ``--set`` overrides, error lines) lives in
-``simulator/loading.py``.
+``simulator/loading.py``; the shared names and base model in ``config_base.py``,
+targets and KPI bands in ``config_targets.py``, planning settings in
+``config_planning.py`` (all importable from here).
 Every problem becomes one :class:`ConfigError` line naming the field path,
 the rule and the value.
 """
@@ -14,52 +16,45 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-ChannelName = Literal["phone", "chat", "email", "web", "social"]
-SYNCHRONOUS_CHANNELS: tuple[str, ...] = ("phone", "chat")
-CHANNELS: tuple[str, ...] = ("phone", "chat", "email", "web", "social")
-TierName = Literal["L1", "L2", "L3"]
-TIERS: tuple[str, ...] = ("L1", "L2", "L3")
-Priority = Literal["P1", "P2", "P3", "P4", "P5"]
-PRIORITIES: tuple[str, ...] = ("P1", "P2", "P3", "P4", "P5")
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-ServiceLevelBasis = Literal["offered", "answered", "abandon_met", "exclude_short"]
-Activity = Literal["break", "lunch", "meeting", "training", "coaching"]
-
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-PositiveSeconds = Annotated[float, Field(gt=0.0)]
-PositiveMinutes = Annotated[float, Field(gt=0.0)]
-TimeRangeText = Annotated[str, Field(pattern=r"^\d\d:\d\d-\d\d:\d\d$")]
-
-
-class ConfigError(ValueError):
-    """A scenario is invalid; the message is one line: path, rule, value."""
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-def _check_mix(mix: dict[str, float], what: str) -> dict[str, float]:
-    total = sum(mix.values())
-    if mix and abs(total - 1.0) > 1e-6:
-        raise ValueError(f"{what} shares must sum to 1, got {total:g}")
-    return mix
-
-
-def _check_ranges(ranges: list[str]) -> list[str]:
-    for text in ranges:
-        start, end = text.split("-")
-        if not ("00:00" <= start < "24:00" and start < end <= "24:00"):
-            raise ValueError(f"time range must lie within the day with start < end, got '{text}'")
-        if int(start[3:]) >= 60 or int(end[3:]) >= 60:
-            raise ValueError(f"minutes must be below 60, got '{text}'")
-    return ranges
-
-
-WeeklyHoursText = dict[Weekday, list[TimeRangeText]]
+from simulator.config_base import (  # noqa: F401 (the scenario's names, re-exported)
+    CHANNELS,
+    PRIORITIES,
+    SYNCHRONOUS_CHANNELS,
+    TIERS,
+    WEEKDAYS,
+    Activity,
+    ChannelName,
+    ConfigError,
+    Model,
+    PositiveMinutes,
+    PositiveSeconds,
+    Priority,
+    ServiceLevelBasis,
+    Share,
+    TierName,
+    TimeRangeText,
+    Weekday,
+    WeeklyHoursText,
+    check_mix,
+    check_ranges,
+)
+from simulator.config_planning import (  # noqa: F401
+    BreakWindow,
+    PlanningConfig,
+    ShiftTemplateConfig,
+    SkillGroup,
+)
+from simulator.config_targets import (  # noqa: F401
+    DEFAULT_KPI_BANDS,
+    QA_CRITERIA,
+    TARGET_FIELDS,
+    AlertConfig,
+    KpiBand,
+    QaConfig,
+    ServiceTargets,
+)
 
 
 class Duration(Model):
@@ -107,7 +102,7 @@ class CalendarConfig(Model):
     @classmethod
     def _valid_hours(cls, value: WeeklyHoursText) -> WeeklyHoursText:
         for ranges in value.values():
-            _check_ranges(ranges)
+            check_ranges(ranges)
         return value
 
 
@@ -160,7 +155,7 @@ class ChannelConfig(Model):
     def _valid_open_hours(cls, value: Any) -> Any:
         if isinstance(value, dict):
             for ranges in value.values():
-                _check_ranges(ranges)
+                check_ranges(ranges)
         return value
 
     @model_validator(mode="after")
@@ -192,7 +187,7 @@ class CustomerConfig(Model):
     @field_validator("tiers")
     @classmethod
     def _tiers_sum(cls, value: dict[str, float]) -> dict[str, float]:
-        return _check_mix(value, "customer tier")
+        return check_mix(value, "customer tier")
 
     @field_validator("locale")
     @classmethod
@@ -287,7 +282,7 @@ class AgentGroup(Model):
     def _valid_shifts(cls, value: list[WeeklyHoursText]) -> list[WeeklyHoursText]:
         for week in value:
             for ranges in week.values():
-                _check_ranges(ranges)
+                check_ranges(ranges)
         return value
 
 
@@ -308,130 +303,6 @@ class CsatConfig(Model):
     per_escalation: Annotated[float, Field(ge=0.0)] = 0.3
     per_reopen: Annotated[float, Field(ge=0.0)] = 0.7
     noise_sd: Annotated[float, Field(ge=0.0)] = 0.8
-
-
-class KpiBand(Model):
-    """Target and warning band of one KPI; a bound left out is open.
-
-    Status: ``met`` inside the target band, ``warning`` outside it but inside
-    the warning band, ``missed`` beyond the warning band. A warning bound left
-    out on a side where the target is bounded falls back to the target bound
-    (leaving the target on that side is then ``missed``).
-    """
-
-    target_min: float | None = None
-    target_max: float | None = None
-    warning_min: float | None = None
-    warning_max: float | None = None
-
-    @model_validator(mode="after")
-    def _warning_contains_target(self) -> KpiBand:
-        if self.target_min is not None and self.target_max is not None \
-                and self.target_min > self.target_max:
-            raise ValueError(f"target_min must be <= target_max, got {self.target_min:g} > {self.target_max:g}")
-        if self.warning_min is not None and self.target_min is not None \
-                and self.warning_min > self.target_min:
-            raise ValueError(f"warning_min must be <= target_min, got {self.warning_min:g}")
-        if self.warning_max is not None and self.target_max is not None \
-                and self.warning_max < self.target_max:
-            raise ValueError(f"warning_max must be >= target_max, got {self.warning_max:g}")
-        return self
-
-
-# Playbook defaults (issue 4): CSAT 90% / 85%, FRT 1 h / 4 h (asynchronous
-# channels), TTR 24 h / 72 h, FCR 70% / 50%, reopen 5% / 10%, escalation from
-# L1 15-25% / 30%, deflection 30-50% (warning below 20%), occupancy 70-80%
-# (warning below 60% or above 90%). The KPIs whose target has its own field
-# below (service level, abandonment, SLA compliance, severe breaches) take only
-# their warning from here.
-DEFAULT_KPI_BANDS: dict[str, KpiBand] = {
-    "csat_satisfied_rate": KpiBand(target_min=0.90, warning_min=0.85),
-    "frt_async_mean_minutes": KpiBand(target_max=60.0, warning_max=240.0),
-    "ttr_mean_hours": KpiBand(target_max=24.0, warning_max=72.0),
-    "fcr_rate": KpiBand(target_min=0.70, warning_min=0.50),
-    "reopen_rate": KpiBand(target_max=0.05, warning_max=0.10),
-    "escalation_rate": KpiBand(target_min=0.15, target_max=0.25, warning_min=0.0, warning_max=0.30),
-    "deflection_rate": KpiBand(target_min=0.30, target_max=0.50, warning_min=0.20, warning_max=1.0),
-    "occupancy": KpiBand(target_min=0.70, target_max=0.80, warning_min=0.60, warning_max=0.90),
-    "sla_next_reply_compliance": KpiBand(target_min=0.90, warning_min=0.80),
-    "frustration_index": KpiBand(target_max=0.10, warning_max=0.20),
-    # Warnings only: the targets are the fields of ServiceTargets.
-    "service_level": KpiBand(warning_min=0.70),
-    "abandonment_rate": KpiBand(warning_max=0.10),
-    "sla_first_response_compliance": KpiBand(warning_min=0.90),
-    "sla_resolution_compliance": KpiBand(warning_min=0.85),
-    "sla_severe_breaches": KpiBand(),
-}
-TARGET_FIELDS: dict[str, str] = {
-    "service_level": "service_level", "abandonment_rate": "max_abandonment",
-    "sla_first_response_compliance": "first_response_compliance",
-    "sla_resolution_compliance": "resolution_compliance",
-    "sla_severe_breaches": "max_severe_breaches",
-}
-
-
-class ServiceTargets(Model):
-    service_level: dict[ChannelName, Share] = Field(
-        default_factory=lambda: {"phone": 0.8, "chat": 0.8}
-    )
-    max_abandonment: Share = 0.05
-    first_response_compliance: Share = 0.95
-    resolution_compliance: Share = 0.90
-    max_severe_breaches: Annotated[int, Field(ge=0)] = 0
-    kpis: dict[str, KpiBand] = Field(default_factory=dict)  # overrides of DEFAULT_KPI_BANDS
-
-    @field_validator("kpis")
-    @classmethod
-    def _known_kpis(cls, value: dict[str, KpiBand]) -> dict[str, KpiBand]:
-        for name, band in value.items():
-            if name not in DEFAULT_KPI_BANDS:
-                raise ValueError(f"unknown KPI '{name}'; one of {', '.join(sorted(DEFAULT_KPI_BANDS))}")
-            if name in TARGET_FIELDS and (band.target_min is not None or band.target_max is not None):
-                raise ValueError(f"{name}: set its target with targets.{TARGET_FIELDS[name]}; "
-                                 "only warning_min / warning_max go here")
-        return value
-
-    def band(self, name: str) -> KpiBand | None:
-        """The KPI's band (scenario override, else the default); None if it has none."""
-        return self.kpis.get(name, DEFAULT_KPI_BANDS.get(name))
-
-
-QA_CRITERIA: tuple[str, ...] = ("solution_quality", "communication", "process_adherence",
-                                "efficiency", "customer_experience")
-
-
-class QaConfig(Model):
-    """QA reviews: a seeded sample of solved tickets scored 0-100 on a weighted rubric.
-
-    Each criterion's score is ``base_score + proficiency_sd * z_agent -
-    rush_penalty * sensitivity * rushed + noise_sd * e``, clipped to 0..100, where
-    ``z_agent`` is a standard-normal latent per agent and ``rushed`` (0..1) is
-    how hurried the handling was (simulator/qa.py).
-    """
-
-    review_rate: Share = 0.05
-    weights: dict[str, Share] = Field(default_factory=lambda: {
-        "solution_quality": 0.30, "communication": 0.25, "process_adherence": 0.20,
-        "efficiency": 0.15, "customer_experience": 0.10})
-    base_score: Annotated[float, Field(ge=0.0, le=100.0)] = 85.0
-    proficiency_sd: Annotated[float, Field(ge=0.0)] = 6.0
-    rush_penalty: Annotated[float, Field(ge=0.0)] = 20.0
-    noise_sd: Annotated[float, Field(ge=0.0)] = 5.0
-
-    @field_validator("weights")
-    @classmethod
-    def _rubric(cls, value: dict[str, float]) -> dict[str, float]:
-        if set(value) != set(QA_CRITERIA):
-            raise ValueError(f"needs exactly the criteria {', '.join(QA_CRITERIA)}, got {', '.join(value)}")
-        return _check_mix(value, "QA weight")
-
-
-class AlertConfig(Model):
-    """The alert view: volume surges and tickets at SLA risk (simulator/alerts.py)."""
-
-    trailing_days: Annotated[int, Field(ge=1, le=60)] = 7
-    volume_buffer: Annotated[float, Field(ge=0.0)] = 0.20
-    sla_risk_share: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.80
 
 
 class RoutingConfig(Model):
@@ -462,91 +333,6 @@ class DemandEvent(Model):
     duration_hours: PositiveSeconds
     extra_volume_factor: Annotated[float, Field(ge=0.0)]
     channels: list[ChannelName] = Field(default_factory=lambda: list(CHANNELS))
-
-
-class SkillGroup(Model):
-    """A planning unit: agents of one tier who take a set of channels."""
-
-    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_]+$")]
-    tier: TierName
-    channels: list[ChannelName] = Field(min_length=1)
-    max_headcount: Annotated[int, Field(ge=0)] | None = None
-
-
-class BreakWindow(Model):
-    """One break or lunch per full shift, starting inside a window after shift start."""
-
-    activity: Literal["break", "lunch"]
-    minutes: PositiveMinutes
-    earliest_after_start_minutes: Annotated[int, Field(ge=0)]
-    latest_after_start_minutes: Annotated[int, Field(ge=0)]
-
-    @model_validator(mode="after")
-    def _window_in_order(self) -> BreakWindow:
-        if self.latest_after_start_minutes < self.earliest_after_start_minutes:
-            raise ValueError("latest_after_start_minutes: must be >= earliest_after_start_minutes")
-        return self
-
-
-def _default_breaks() -> list[BreakWindow]:
-    # A lunch and two breaks per full shift, each inside a window (PB ~2698).
-    return [BreakWindow(activity="break", minutes=15, earliest_after_start_minutes=90,
-                        latest_after_start_minutes=180),
-            BreakWindow(activity="lunch", minutes=30, earliest_after_start_minutes=210,
-                        latest_after_start_minutes=300),
-            BreakWindow(activity="break", minutes=15, earliest_after_start_minutes=330,
-                        latest_after_start_minutes=420)]
-
-
-class ShiftTemplateConfig(Model):
-    """A shift the planner may use: start, paid length, breaks, days per week."""
-
-    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_]+$")]
-    start: Annotated[str, Field(pattern=r"^\d\d:\d\d$")]
-    hours: Annotated[float, Field(gt=0.0, le=12.0)]
-    days_per_week: Annotated[int, Field(ge=1, le=7)] = 5
-    part_time: bool = False
-    breaks: list[BreakWindow] | None = None  # None: the planning default for full shifts
-
-    @model_validator(mode="after")
-    def _within_day(self) -> ShiftTemplateConfig:
-        hour, minute = (int(x) for x in self.start.split(":"))
-        if hour >= 24 or minute >= 60:
-            raise ValueError(f"start: must be a time of day HH:MM, got '{self.start}'")
-        if hour * 60 + minute + self.hours * 60 > 1440:
-            raise ValueError(f"hours: a shift must end by 24:00, got {self.start} + {self.hours:g} h")
-        return self
-
-
-def _default_templates() -> list[ShiftTemplateConfig]:
-    starts = ["06:00", "06:30", "07:00", "07:30", "08:00", "08:30", "09:00", "09:30", "10:00",
-              "10:30", "11:00", "11:30", "12:00", "12:30", "13:00", "13:30", "14:00"]
-    full = [ShiftTemplateConfig(name=f"full_{s.replace(':', '')}", start=s, hours=8.5)
-            for s in starts]
-    part = [ShiftTemplateConfig(name=f"part_{s.replace(':', '')}", start=s, hours=4.0,
-                                part_time=True, breaks=[BreakWindow(
-                                    activity="break", minutes=15, earliest_after_start_minutes=90,
-                                    latest_after_start_minutes=150)])
-            for s in ("08:00", "10:00", "12:00", "14:00")]
-    return full + part
-
-
-class PlanningConfig(Model):
-    """What the planner needs beyond the operation itself."""
-
-    skill_groups: list[SkillGroup] = Field(default_factory=list)  # empty: one per agent group skill set
-    shift_templates: list[ShiftTemplateConfig] = Field(default_factory=_default_templates)
-    default_breaks: list[BreakWindow] = Field(default_factory=_default_breaks)
-    max_headcount: Annotated[int, Field(ge=1)] | None = None
-    weekly_budget: Annotated[float, Field(gt=0.0)] | None = None
-    max_part_time_share: Share = 0.25  # of each skill group's headcount (a tour rule)
-    shortfall_penalty: Annotated[float, Field(ge=0.0)] = 5.0
-    mip_gap: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.02
-    time_limit_seconds: Annotated[float, Field(gt=0.0)] = 20.0
-    max_iterations: Annotated[int, Field(ge=0, le=20)] = 6
-    # An escalated ticket has used part of its resolution target before L2/L3
-    # sees it (L1 handling, hold); plan their work due within this share of it.
-    escalation_deadline_share: Annotated[float, Field(gt=0.0, le=1.0)] = 0.5
 
 
 class ScenarioConfig(Model):
@@ -583,13 +369,13 @@ class ScenarioConfig(Model):
     @field_validator("categories")
     @classmethod
     def _category_mix(cls, value: dict[str, CategoryConfig]) -> dict[str, CategoryConfig]:
-        _check_mix({k: c.share for k, c in value.items()}, "category")
+        check_mix({k: c.share for k, c in value.items()}, "category")
         return value
 
     @field_validator("priorities")
     @classmethod
     def _priority_mix(cls, value: dict[str, float]) -> dict[str, float]:
-        return _check_mix(value, "priority")
+        return check_mix(value, "priority")
 
     @model_validator(mode="after")
     def _cross_checks(self) -> ScenarioConfig:

@@ -38,86 +38,19 @@ Status against the band (``config.KpiBand``): ``met`` inside the target band,
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from simulator.config import CHANNELS, TARGET_FIELDS, TIERS, KpiBand, ScenarioConfig
+from simulator.config import CHANNELS, TARGET_FIELDS, KpiBand, ScenarioConfig
+from simulator.kpi_definitions import DEFINITIONS, KpiDefinition  # noqa: F401 (re-exported)
 from simulator.periods import period_labels
 from simulator.queue_stats import service_level_counts
 
 if TYPE_CHECKING:
     from simulator.datasets import Datasets
 
-
-@dataclass(frozen=True)
-class KpiDefinition:
-    name: str
-    unit: str
-    higher_is_better: bool
-    description: str  # the formula
-
-
-DEFINITIONS: dict[str, KpiDefinition] = {d.name: d for d in (
-    KpiDefinition("contacts", "count", True, "contacts arrived in the period"),
-    KpiDefinition("tickets", "count", True, "contacts that became tickets"),
-    KpiDefinition("deflection_rate", "fraction", True, "deflected by self-service / contacts"),
-    KpiDefinition("service_level", "fraction", True,
-                  "answered within threshold / base (basis); async: first responses in SLA"),
-    KpiDefinition("asa_seconds", "seconds", False, "sum of waits of answered live contacts / answered"),
-    KpiDefinition("abandonment_rate", "fraction", False, "abandoned / offered live contacts"),
-    KpiDefinition("frt_mean_minutes", "minutes", False, "mean calendar first response time"),
-    KpiDefinition("frt_median_minutes", "minutes", False, "median calendar first response time"),
-    KpiDefinition("frt_p90_minutes", "minutes", False, "90th percentile calendar first response time"),
-    KpiDefinition("frt_business_mean_minutes", "minutes", False, "mean business-hours first response time"),
-    KpiDefinition("frt_business_median_minutes", "minutes", False, "median business-hours FRT"),
-    KpiDefinition("frt_business_p90_minutes", "minutes", False, "90th percentile business-hours FRT"),
-    KpiDefinition("frt_async_mean_minutes", "minutes", False,
-                  "mean calendar FRT of email, web and social tickets"),
-    KpiDefinition("ttr_mean_hours", "hours", False, "mean calendar full resolution time (created -> last solve)"),
-    KpiDefinition("ttr_median_hours", "hours", False, "median calendar full resolution time"),
-    KpiDefinition("ttr_p90_hours", "hours", False, "90th percentile calendar full resolution time"),
-    KpiDefinition("ttr_business_mean_hours", "hours", False, "mean business-hours full resolution time"),
-    KpiDefinition("ttr_business_median_hours", "hours", False, "median business-hours resolution time"),
-    KpiDefinition("ttr_business_p90_hours", "hours", False, "90th percentile business-hours resolution time"),
-    KpiDefinition("fcr_rate", "fraction", True, "first-contact resolutions / solved tickets"),
-    KpiDefinition("csat_mean", "score 1-5", True, "mean survey score"),
-    KpiDefinition("csat_satisfied_rate", "fraction", True, "scores 4-5 / survey responses"),
-    KpiDefinition("csat_responses", "count", True, "survey responses"),
-    KpiDefinition("sla_first_response_compliance", "fraction", True, "1 - FRT breached / FRT decided"),
-    KpiDefinition("sla_next_reply_compliance", "fraction", True, "1 - next reply breached / decided"),
-    KpiDefinition("sla_resolution_compliance", "fraction", True, "1 - resolution breached / decided"),
-    KpiDefinition("frt_sla_share_mean", "fraction", False,
-                  "mean of FRT elapsed on the SLA clock / FRT target, responded tickets with a target"),
-    KpiDefinition("sla_breaches", "count", False, "tickets with any SLA clock breached"),
-    KpiDefinition("sla_severe_breaches", "count", False, "tickets at 200% of an SLA target"),
-    KpiDefinition("escalation_rate", "fraction", False, "tickets escalated from L1 / tickets"),
-    KpiDefinition("reopen_rate", "fraction", False, "tickets reopened / solved tickets"),
-    KpiDefinition("open_at_horizon", "count", False, "backlog: tickets not solved at the horizon"),
-    KpiDefinition("backlog_age_mean_hours", "hours", False, "mean age at the horizon of the backlog"),
-    KpiDefinition("reopened_24h_rate", "fraction", False, "tickets reopened within 24 h of a solve / solved"),
-    KpiDefinition("severe_reopens", "count", False, "tickets reopened within 24 h three or more times"),
-    KpiDefinition("low_rating_rate", "fraction", False, "scores 1-2 / survey responses"),
-    KpiDefinition("frustration_index", "points per ticket", False,
-                  "(reopened 24 h: 1, severe 3) + escalated + rated 1-2, summed / tickets"),
-    KpiDefinition("occupancy", "fraction", True, "busy / (available + busy)"),
-    KpiDefinition("utilisation", "fraction", True, "busy / paid time"),
-    KpiDefinition("shrinkage_in_shift", "fraction", False, "in-shift unavailable time / paid time"),
-    KpiDefinition("shrinkage_out_of_shift", "fraction", False, "absent + vacation time / paid time"),
-    KpiDefinition("shrinkage", "fraction", False, "in-shift + out-of-shift shrinkage"),
-    KpiDefinition("paid_hours", "hours", True, "rostered hours, absence and vacation included"),
-    KpiDefinition("agent_cost", "currency", False, "paid hours x hourly cost of the tier"),
-    KpiDefinition("cost_per_ticket", "currency", False, "agent cost / tickets"),
-    KpiDefinition("tickets_per_agent_day", "tickets per agent-day", True,
-                  "tickets an agent completed work on, per agent-day logged in"),
-    KpiDefinition("chat_occupancy", "fraction", True, "available time with >= 1 chat"),
-    KpiDefinition("chat_slot_fill", "fraction", True, "chat time / (k x available time)"),
-    KpiDefinition("adherence", "fraction", True,
-                  "scheduled time in the scheduled state / scheduled time (agent_daily)"),
-    KpiDefinition("qa_score_mean", "score 0-100", True, "mean weighted QA score of reviewed tickets"),
-)}
 
 IN_SHIFT_STATES = ("break", "lunch", "meeting", "training", "coaching", "supervised")
 OUT_OF_SHIFT_STATES = ("absent", "vacation")
@@ -128,7 +61,7 @@ def _ratio(numerator: float, denominator: float) -> float:
     return float(numerator) / float(denominator) if denominator else math.nan
 
 
-def _divide(numerator, denominator) -> np.ndarray:
+def safe_divide(numerator, denominator) -> np.ndarray:
     numerator = np.asarray(numerator, dtype=float)
     denominator = np.asarray(denominator, dtype=float)
     out = np.full(numerator.shape, np.nan)
@@ -229,24 +162,24 @@ def ticket_measures(tickets: pd.DataFrame, key=None, horizon: float = math.nan) 
         "ttr_mean_hours": mean["ttr"], "ttr_median_hours": median["ttr"], "ttr_p90_hours": p90["ttr"],
         "ttr_business_mean_hours": mean["ttr_b"], "ttr_business_median_hours": median["ttr_b"],
         "ttr_business_p90_hours": p90["ttr_b"],
-        "fcr_rate": _divide(s["fcr"], s["solved"]),
+        "fcr_rate": safe_divide(s["fcr"], s["solved"]),
         "csat_mean": mean["score"],
-        "csat_satisfied_rate": _divide(s["satisfied"], s["rated"]),
+        "csat_satisfied_rate": safe_divide(s["satisfied"], s["rated"]),
         "csat_responses": s["rated"].astype(int),
-        "sla_first_response_compliance": 1.0 - _divide(s["frt_br"], s["frt_dec"]),
-        "sla_next_reply_compliance": 1.0 - _divide(s["next_br"], s["next_dec"]),
-        "sla_resolution_compliance": 1.0 - _divide(s["res_br"], s["res_dec"]),
+        "sla_first_response_compliance": 1.0 - safe_divide(s["frt_br"], s["frt_dec"]),
+        "sla_next_reply_compliance": 1.0 - safe_divide(s["next_br"], s["next_dec"]),
+        "sla_resolution_compliance": 1.0 - safe_divide(s["res_br"], s["res_dec"]),
         "frt_sla_share_mean": mean["share"],
         "sla_breaches": s["breach"].astype(int),
         "sla_severe_breaches": s["severe_breach"].astype(int),
-        "escalation_rate": _divide(s["escalated"], s["one"]),
-        "reopen_rate": _divide(s["reopened"], s["solved"]),
+        "escalation_rate": safe_divide(s["escalated"], s["one"]),
+        "reopen_rate": safe_divide(s["reopened"], s["solved"]),
         "open_at_horizon": s["open"].astype(int),
         "backlog_age_mean_hours": mean["age"],
-        "reopened_24h_rate": _divide(s["quick"], s["solved"]),
+        "reopened_24h_rate": safe_divide(s["quick"], s["solved"]),
         "severe_reopens": s["severe"].astype(int),
-        "low_rating_rate": _divide(s["low"], s["rated"]),
-        "frustration_index": _divide(s["points"], s["one"]),
+        "low_rating_rate": safe_divide(s["low"], s["rated"]),
+        "frustration_index": safe_divide(s["points"], s["one"]),
     }, index=s.index).pipe(_relabel, labels)
 
 
@@ -276,9 +209,9 @@ def _live_counts(config: ScenarioConfig, contacts: pd.DataFrame, groups: np.ndar
 
 
 def _live_kpis(sums: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return {"service_level": _divide(sums["met"], sums["base"]),
-            "asa_seconds": _divide(sums["wait"], sums["answered"]),
-            "abandonment_rate": _divide(sums["abandoned"], sums["offered"])}
+    return {"service_level": safe_divide(sums["met"], sums["base"]),
+            "asa_seconds": safe_divide(sums["wait"], sums["answered"]),
+            "abandonment_rate": safe_divide(sums["abandoned"], sums["offered"])}
 
 
 def contact_kpis(config: ScenarioConfig, contacts: pd.DataFrame, live: bool,
@@ -298,7 +231,7 @@ def contact_measures(config: ScenarioConfig, contacts: pd.DataFrame, key=None) -
     n = len(labels)
     deflected = np.bincount(codes[(contacts["outcome"] == "deflected").to_numpy()], minlength=n)[:n]
     total = np.bincount(codes, minlength=n)[:n]
-    frame = pd.DataFrame({"contacts": total, "deflection_rate": _divide(deflected, total)},
+    frame = pd.DataFrame({"contacts": total, "deflection_rate": safe_divide(deflected, total)},
                          index=labels)
     channel = contacts["channel"].to_numpy()
     sums: dict[str, np.ndarray] = {}
@@ -344,11 +277,11 @@ def staffing_measures(config: ScenarioConfig | None, states: pd.DataFrame, key=N
     })
     s = m.groupby("g", sort=True).sum(min_count=1)
     return pd.DataFrame({
-        "occupancy": _divide(s["busy"], s["busy"] + s["available"]),
-        "utilisation": _divide(s["busy"], s["paid"]),
-        "shrinkage_in_shift": _divide(s["in_shift"], s["paid"]),
-        "shrinkage_out_of_shift": _divide(s["out"], s["paid"]),
-        "shrinkage": _divide(s["in_shift"] + s["out"], s["paid"]),
+        "occupancy": safe_divide(s["busy"], s["busy"] + s["available"]),
+        "utilisation": safe_divide(s["busy"], s["paid"]),
+        "shrinkage_in_shift": safe_divide(s["in_shift"], s["paid"]),
+        "shrinkage_out_of_shift": safe_divide(s["out"], s["paid"]),
+        "shrinkage": safe_divide(s["in_shift"] + s["out"], s["paid"]),
         "paid_hours": s["paid"] / 3600.0,
         "agent_cost": s["cost"],
     }, index=s.index).pipe(_relabel, labels)
@@ -393,7 +326,7 @@ def tickets_per_agent_day(work: pd.DataFrame, spells_by_day: pd.DataFrame, key_w
         spells_by_day["state"].isin(["available", "busy"]).to_numpy()])
     agent_days = on.drop_duplicates(["g", "agent", "date"]).groupby("g").size()
     counts = handled.groupby("g").size().reindex(agent_days.index, fill_value=0)
-    return pd.Series(_divide(counts, agent_days), index=agent_days.index)
+    return pd.Series(safe_divide(counts, agent_days), index=agent_days.index)
 
 
 def scorecard_measures(agent_daily: pd.DataFrame, qa_reviews: pd.DataFrame, key_cards=None,
@@ -405,12 +338,12 @@ def scorecard_measures(agent_daily: pd.DataFrame, qa_reviews: pd.DataFrame, key_
                           "adhered": adhered}).groupby("g").sum()
     reviews = pd.DataFrame({"g": _groups(key_reviews, len(qa_reviews)),
                             "score": qa_reviews["qa_score"].to_numpy(dtype=float)})
-    frame = pd.DataFrame({"adherence": _divide(cards["adhered"], cards["scheduled"])},
+    frame = pd.DataFrame({"adherence": safe_divide(cards["adhered"], cards["scheduled"])},
                          index=cards.index)
     return frame.join(reviews.groupby("g")["score"].mean().rename("qa_score_mean"), how="outer")
 
 
-def _dates(datasets: Datasets, seconds: np.ndarray) -> dict[str, np.ndarray]:
+def period_keys(datasets: Datasets, seconds: np.ndarray) -> dict[str, np.ndarray]:
     return period_labels(datasets.calendar, seconds)
 
 
@@ -543,110 +476,3 @@ def targets_met(config: ScenarioConfig, channels: dict, overall: dict) -> dict[s
     checks["sla_severe_breaches"] = {"target": targets.max_severe_breaches, "value": severe,
                                      "met": severe <= targets.max_severe_breaches}
     return checks
-
-
-# --------------------------------------------------------------------------- breakdowns
-
-TICKET_DIMENSIONS = ("channel", "category", "priority", "customer_tier")
-
-
-def kpi_breakdowns(config: ScenarioConfig, datasets: Datasets) -> pd.DataFrame:
-    """Tidy KPIs (dimension, key, kpi, value, status) overall and by channel, tier,
-    category, priority, customer tier, agent, day, week and month.
-
-    Tickets count by their channel, category, priority and customer tier, by the
-    highest tier they reached, by their (last) assignee and by the period they were
-    created in; contacts by their channel and arrival period; staffing by the agent,
-    the agent's tier and the period of the (midnight-split) spell. Cost per ticket is
-    reported overall, by tier (cost of the tier / tickets it worked on) and by period.
-    """
-    tickets, contacts, horizon = datasets.tickets, datasets.contacts, datasets.horizon_seconds
-    by_day = datasets.agent_states_by_day
-    work = datasets.work
-    ticket_periods = _dates(datasets, tickets["created"].to_numpy())
-    contact_periods = _dates(datasets, contacts["arrival_time"].to_numpy())
-    spell_periods = {"day": by_day["date"].to_numpy(),
-                     "week": _dates(datasets, by_day["start"].to_numpy())["week"],
-                     "month": by_day["date"].str[:7].to_numpy()}
-    cards, reviews = datasets.agent_daily, datasets.qa_reviews
-    days = _dates(datasets, datasets.calendar.day_start[:-1])
-    week_of = dict(zip(days["day"], days["week"]))
-    card_periods = {"day": cards["date"].to_numpy(), "week": cards["date"].map(week_of).to_numpy(),
-                    "month": cards["date"].str[:7].to_numpy()}
-    review_periods = {"day": reviews["reviewed_date"].to_numpy(),
-                      "week": reviews["reviewed_date"].map(week_of).to_numpy(),
-                      "month": reviews["reviewed_date"].str[:7].to_numpy()}
-    work_periods = {"day": work["date"].to_numpy(),
-                    "week": _dates(datasets, work["time"].to_numpy())["week"],
-                    "month": work["date"].str[:7].to_numpy()}
-    frames = []
-
-    def add(dimension: str, frame: pd.DataFrame) -> None:
-        if frame.empty:
-            return
-        long = frame.rename_axis("key").reset_index().melt(id_vars="key", var_name="kpi")
-        long.insert(0, "dimension", dimension)
-        frames.append(long)
-
-    overall = ticket_measures(tickets, np.full(len(tickets), "all"), horizon)
-    overall = overall.join(contact_measures(config, contacts, np.full(len(contacts), "all")), how="outer")
-    staff = staffing_measures(config, by_day, np.full(len(by_day), "all"))
-    overall = overall.join(staff, how="outer")
-    overall["cost_per_ticket"] = _divide(overall["agent_cost"], overall["tickets"])
-    overall["tickets_per_agent_day"] = tickets_per_agent_day(
-        work, by_day, np.full(len(work), "all"), np.full(len(by_day), "all"))
-    overall = overall.join(scorecard_measures(cards, reviews, np.full(len(cards), "all"),
-                                              np.full(len(reviews), "all")), how="outer")
-    add("overall", overall)
-    channel_names = np.array(CHANNELS)[contacts["channel"].to_numpy()]
-    by_channel = ticket_measures(tickets, tickets["channel"].to_numpy(), horizon).join(
-        contact_measures(config, contacts, channel_names), how="outer")
-    for name in by_channel.index:
-        if name not in config.synchronous_channels and "service_level" in by_channel:
-            by_channel.loc[name, "service_level"] = by_channel.loc[name, "sla_first_response_compliance"]
-    by_channel["occupancy"] = [channel_occupancy(datasets.intervals, c) for c in by_channel.index]
-    qa_by = {d: reviews.groupby(d)["qa_score"].mean().rename("qa_score_mean")
-             for d in TICKET_DIMENSIONS if d in reviews}
-    add("channel", by_channel.join(qa_by["channel"], how="left"))
-    for dimension in TICKET_DIMENSIONS[1:]:
-        frame = ticket_measures(tickets, tickets[dimension].to_numpy(), horizon)
-        add(dimension, frame.join(qa_by[dimension], how="left") if dimension in qa_by else frame)
-    tier_tickets = ticket_measures(tickets, tickets["highest_tier"].to_numpy(), horizon)
-    tier_staff = staffing_measures(config, by_day, by_day["tier"].to_numpy())
-    tiers = tier_tickets.join(tier_staff, how="outer")
-    worked = work.drop_duplicates(["tier", "ticket_id"]).groupby("tier").size()
-    tiers["cost_per_ticket"] = _divide(tiers["agent_cost"], worked.reindex(tiers.index).to_numpy())
-    tiers["tickets_per_agent_day"] = tickets_per_agent_day(
-        work, by_day, work["tier"].to_numpy(), by_day["tier"].to_numpy())
-    tiers = tiers.join(scorecard_measures(cards, reviews, cards["tier"].to_numpy(),
-                                          reviews["tier"].to_numpy()), how="left")
-    add("tier", tiers.loc[[t for t in TIERS if t in tiers.index]])
-    assigned = tickets[tickets["assignee"] != ""]
-    agents = ticket_measures(assigned, assigned["assignee"].to_numpy(), horizon).join(
-        staffing_measures(config, by_day, by_day["agent"].to_numpy()), how="outer")
-    agents["tickets_per_agent_day"] = tickets_per_agent_day(
-        work, by_day, work["agent"].to_numpy(), by_day["agent"].to_numpy())
-    agents = agents.join(scorecard_measures(cards, reviews, cards["agent"].to_numpy(),
-                                            reviews["agent"].to_numpy()), how="left")
-    add("agent", agents.drop(columns=["agent_cost"]))
-    for period in ("day", "week", "month"):
-        frame = ticket_measures(tickets, ticket_periods[period], horizon).join(
-            contact_measures(config, contacts, contact_periods[period]), how="outer").join(
-            staffing_measures(config, by_day, spell_periods[period]), how="outer")
-        frame["cost_per_ticket"] = _divide(frame["agent_cost"], frame["tickets"])
-        frame["tickets_per_agent_day"] = tickets_per_agent_day(
-            work, by_day, work_periods[period], spell_periods[period])
-        frame = frame.join(scorecard_measures(cards, reviews, card_periods[period],
-                                              review_periods[period]), how="left")
-        add(period, frame)
-    table = pd.concat(frames, ignore_index=True)
-    table["key"] = table["key"].astype(str)
-    table["value"] = table["value"].astype(float)
-    table = table[table["kpi"].isin(DEFINITIONS.keys())]
-    channel = np.where(table["dimension"] == "channel", table["key"], None)
-    bands: dict[tuple, KpiBand | None] = {}
-    for pair in set(zip(table["kpi"], channel)):
-        bands[pair] = band_for(config, *pair)
-    table["status"] = [status(v, bands[(k, c)])
-                       for v, k, c in zip(table["value"], table["kpi"], channel)]
-    return table.reset_index(drop=True)

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from simulator import __version__
 from simulator.alerts import build_alerts
+from simulator.breakdowns import kpi_breakdowns
 from simulator.config import ScenarioConfig
 from simulator.datasets import Datasets, build_datasets
 from simulator.engine import EngineResult, simulate
 from simulator.export import with_timestamps, write_csv, write_json, write_parquet, write_run_folder
-from simulator.kpis import compute_kpis, kpi_breakdowns
+from simulator.kpis import compute_kpis
 from simulator.loading import dump_scenario
 from simulator.summary import summary_markdown
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from simulator.breakdowns import kpi_breakdowns
 from simulator.config import CHANNELS, ConfigError, KpiBand
 from simulator.datasets import build_datasets
 from simulator.engine import simulate
@@ -16,7 +17,6 @@ from simulator.kpis import (
     band_for,
     compute_kpis,
     contact_kpis,
-    kpi_breakdowns,
     scorecard_measures,
     staffing_kpis,
     status,

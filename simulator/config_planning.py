@@ -1,0 +1,95 @@
+"""What ``supportsim plan`` needs beyond the operation: skill groups, shift
+templates with break windows, tour rules, limits and solver settings."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from simulator.config_base import ChannelName, Model, PositiveMinutes, Share, TierName
+
+
+class SkillGroup(Model):
+    """A planning unit: agents of one tier who take a set of channels."""
+
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_]+$")]
+    tier: TierName
+    channels: list[ChannelName] = Field(min_length=1)
+    max_headcount: Annotated[int, Field(ge=0)] | None = None
+
+
+class BreakWindow(Model):
+    """One break or lunch per full shift, starting inside a window after shift start."""
+
+    activity: Literal["break", "lunch"]
+    minutes: PositiveMinutes
+    earliest_after_start_minutes: Annotated[int, Field(ge=0)]
+    latest_after_start_minutes: Annotated[int, Field(ge=0)]
+
+    @model_validator(mode="after")
+    def _window_in_order(self) -> BreakWindow:
+        if self.latest_after_start_minutes < self.earliest_after_start_minutes:
+            raise ValueError("latest_after_start_minutes: must be >= earliest_after_start_minutes")
+        return self
+
+
+def _default_breaks() -> list[BreakWindow]:
+    # A lunch and two breaks per full shift, each inside a window (PB ~2698).
+    return [BreakWindow(activity="break", minutes=15, earliest_after_start_minutes=90,
+                        latest_after_start_minutes=180),
+            BreakWindow(activity="lunch", minutes=30, earliest_after_start_minutes=210,
+                        latest_after_start_minutes=300),
+            BreakWindow(activity="break", minutes=15, earliest_after_start_minutes=330,
+                        latest_after_start_minutes=420)]
+
+
+class ShiftTemplateConfig(Model):
+    """A shift the planner may use: start, paid length, breaks, days per week."""
+
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_]+$")]
+    start: Annotated[str, Field(pattern=r"^\d\d:\d\d$")]
+    hours: Annotated[float, Field(gt=0.0, le=12.0)]
+    days_per_week: Annotated[int, Field(ge=1, le=7)] = 5
+    part_time: bool = False
+    breaks: list[BreakWindow] | None = None  # None: the planning default for full shifts
+
+    @model_validator(mode="after")
+    def _within_day(self) -> ShiftTemplateConfig:
+        hour, minute = (int(x) for x in self.start.split(":"))
+        if hour >= 24 or minute >= 60:
+            raise ValueError(f"start: must be a time of day HH:MM, got '{self.start}'")
+        if hour * 60 + minute + self.hours * 60 > 1440:
+            raise ValueError(f"hours: a shift must end by 24:00, got {self.start} + {self.hours:g} h")
+        return self
+
+
+def _default_templates() -> list[ShiftTemplateConfig]:
+    starts = ["06:00", "06:30", "07:00", "07:30", "08:00", "08:30", "09:00", "09:30", "10:00",
+              "10:30", "11:00", "11:30", "12:00", "12:30", "13:00", "13:30", "14:00"]
+    full = [ShiftTemplateConfig(name=f"full_{s.replace(':', '')}", start=s, hours=8.5)
+            for s in starts]
+    part = [ShiftTemplateConfig(name=f"part_{s.replace(':', '')}", start=s, hours=4.0,
+                                part_time=True, breaks=[BreakWindow(
+                                    activity="break", minutes=15, earliest_after_start_minutes=90,
+                                    latest_after_start_minutes=150)])
+            for s in ("08:00", "10:00", "12:00", "14:00")]
+    return full + part
+
+
+class PlanningConfig(Model):
+    """What the planner needs beyond the operation itself."""
+
+    skill_groups: list[SkillGroup] = Field(default_factory=list)  # empty: one per agent group skill set
+    shift_templates: list[ShiftTemplateConfig] = Field(default_factory=_default_templates)
+    default_breaks: list[BreakWindow] = Field(default_factory=_default_breaks)
+    max_headcount: Annotated[int, Field(ge=1)] | None = None
+    weekly_budget: Annotated[float, Field(gt=0.0)] | None = None
+    max_part_time_share: Share = 0.25  # of each skill group's headcount (a tour rule)
+    shortfall_penalty: Annotated[float, Field(ge=0.0)] = 5.0
+    mip_gap: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.02
+    time_limit_seconds: Annotated[float, Field(gt=0.0)] = 20.0
+    max_iterations: Annotated[int, Field(ge=0, le=20)] = 6
+    # An escalated ticket has used part of its resolution target before L2/L3
+    # sees it (L1 handling, hold); plan their work due within this share of it.
+    escalation_deadline_share: Annotated[float, Field(gt=0.0, le=1.0)] = 0.5
