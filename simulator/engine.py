@@ -95,6 +95,7 @@ class Engine:
         self.pool = build_customer_pool(config, self.registry)
         self.roster = build_roster(config, self.calendar, self.registry)
         self.block_arrays: dict[tuple[int, int, int, int], AttributeBlock] = {}
+        self.follow_up_plans: dict[tuple[int, int, int, int], tuple[dict, list[tuple]]] = {}
         self.next_id = 0
         self.sequence = 0
         self._build_queues()
@@ -177,6 +178,8 @@ class Engine:
         day_ends = self.calendar.day_start[1:]
         for done, until in enumerate(day_ends.tolist(), start=1):
             env.run(until=until)
+            if done % 7 == 0:
+                self._forget_follow_ups(done - 7)
             if progress is not None:
                 progress(done, len(day_ends))
         events = self.log.to_table(until=self.calendar.sim_end)
@@ -190,6 +193,7 @@ class Engine:
         events) once the tables exist, so peak memory is the tables, not both."""
         self.log = self.out = self.out_ahead = None
         self.block_arrays = {}
+        self.follow_up_plans = {}
         self.env = None
 
     def draw_arrivals(self, source: int, channel: str) -> list[tuple[int, np.ndarray, AttributeBlock]]:
@@ -215,29 +219,42 @@ class Engine:
             start = stop
         return out
 
-    def _block(self, source: int, channel: int, day: int, generation: int, rows: int) -> dict:
-        """The attribute block of follow-up contacts (generation >= 1).
+    def _follow_up_block(self, key: tuple[int, int, int, int]) -> tuple[dict, list[tuple]]:
+        """The attribute columns and hot fields of one generation of follow-up contacts.
 
-        Drawn when a day's first follow-up needs it, for every generation at once
-        from the day's follow-up stream: row i holds customer i's numbers for
-        generations 1, 2, ... side by side, so row i depends only on i.
+        A day's follow-up stream holds every generation side by side: row i
+        has customer i's numbers for generations 1, 2, ... so row i depends
+        only on i. A generation is turned into customers the first time one of
+        its contacts arrives (later generations are rare); the uniforms are
+        drawn again from the stream rather than kept. The hot fields are
+        cached and dropped a week later (``_forget_follow_ups``); a late
+        follow-up recomputes them, with the same result.
         """
-        key = (source, channel, day, generation)
-        if key not in self.block_arrays:
+        cached = self.follow_up_plans.get(key)
+        if cached is not None:
+            return cached
+        source, channel, day, generation = key
+        arrays = self.block_arrays.get(key)
+        if arrays is None:
+            rows = len(self.block_arrays[(source, channel, day, 0)])
             generations = self.follow_up_generations
             uniform = self.registry.generator("follow_up_attributes", source, channel, day).random(
                 (rows, generations * WIDTH))
-            stacked = uniform.reshape(rows * generations, WIDTH)  # generation-major per row
-            arrays = attributes_from_uniforms(self.config, self.pool, CHANNELS[channel], stacked)
-            for g in range(1, generations + 1):
-                sub = AttributeBlock({n: v[g - 1::generations] for n, v in arrays.columns.items()})
-                self._register((source, channel, day, g), sub)
-        return self.block_arrays[key].columns
+            mine = uniform.reshape(rows * generations, WIDTH)[generation - 1::generations]
+            arrays = attributes_from_uniforms(self.config, self.pool, CHANNELS[channel], mine)
+            self._register(key, arrays)
+        cached = self.follow_up_plans[key] = (arrays.columns, self._plan(arrays))
+        return cached
 
-    def _plan(self, arrays: AttributeBlock, rows: slice = slice(None)) -> list[tuple]:
+    def _forget_follow_ups(self, before_day: int) -> None:
+        """Drop cached hot fields of follow-ups from days before ``before_day``."""
+        for key in [key for key in self.follow_up_plans if key[2] < before_day]:
+            del self.follow_up_plans[key]
+
+    def _plan(self, arrays: AttributeBlock) -> list[tuple]:
         """The hot fields as one Python tuple per customer; the rest stay numpy arrays,
         read only on the rarer paths (lifecycle.py)."""
-        columns = {name: arrays.columns[name][rows] for name in PLAN_COLUMNS}
+        columns = {name: arrays.columns[name] for name in PLAN_COLUMNS}
         return list(zip(
             columns["deflected"].tolist(), columns["priority"].tolist(),
             columns["customer_tier"].tolist(), columns["l1_work_seconds"].tolist(),
@@ -377,10 +394,8 @@ class Engine:
     def _on_follow_up(self, event) -> None:
         parent, kind = event.value
         generation = parent.generation + 1
-        rows = len(self.block_arrays[(parent.source, parent.channel, parent.day, 0)])
-        row = self._block(parent.source, parent.channel, parent.day, generation, rows)
-        arrays = self.block_arrays[(parent.source, parent.channel, parent.day, generation)]
-        plan = self._plan(arrays, slice(parent.position, parent.position + 1))[0]
+        row, plans = self._follow_up_block((parent.source, parent.channel, parent.day, generation))
+        plan = plans[parent.position]
         self.out(PACK(self.env.now, kind, parent.id, -1, -1, -1, parent.channel, -1,
                       self.next_id))
         self._arrive(parent.source, parent.channel, parent.day, generation, parent.position, row,
