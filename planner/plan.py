@@ -25,6 +25,7 @@ import numpy as np
 
 from planner import requirements as req
 from planner.roster import agent_groups, planned_scenario, roster_rows, with_reserve
+from planner.rotation import roster_cycles
 from planner.runner import run_replications
 from planner.schedule import (
     BreakRule,
@@ -144,8 +145,9 @@ def _roster(config, requirements, schedule, problem, seed):
     groups = req.skill_groups(config)
     agents = with_reserve(expand_roster(schedule, problem, seed), groups,
                           requirements.out_of_shift_shrinkage, seed)
-    planned = planned_scenario(req.planning_config(config), agent_groups(agents, groups))
-    return planned, roster_rows(agents, groups)
+    cycles = roster_cycles(tuple(agent for agent, _ in agents), config.planning)
+    planned = planned_scenario(req.planning_config(config), agent_groups(agents, groups, cycles))
+    return planned, roster_rows(agents, groups, cycles)
 
 
 def _headcount(rows) -> dict[str, int]:

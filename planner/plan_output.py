@@ -1,5 +1,5 @@
-"""A plan as data and as files: plan.json, schedule.csv, roster.csv, coverage.csv,
-verification.csv. Nothing here prints; the CLI does."""
+"""A plan as data and as files: plan.json, schedule.csv, roster.csv, rotation.csv,
+coverage.csv, verification.csv. Nothing here prints; the CLI does."""
 
 from __future__ import annotations
 
@@ -142,6 +142,25 @@ def coverage_frame(plan: Plan) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def rotation_frame(config: ScenarioConfig) -> pd.DataFrame:
+    """Each agent's shifts and breaks in every week of its rotation (week 1 is the
+    planned week), read from the planned scenario as the simulator reads it."""
+    rows = []
+    for group in config.agents:
+        for member, name in enumerate(group.names or []):
+            for week in range(len(group.shifts)):
+                pattern = (week + member) % len(group.shifts)
+                shifts = group.shifts[pattern]
+                breaks = group.breaks_of_pattern(pattern) or {}
+                rows.append({
+                    "name": name, "agent_group": group.name, "week": week + 1,
+                    "days": " ".join(d for d in WEEKDAYS if d in shifts),
+                    "shift": " ".join(sorted({r for ranges in shifts.values() for r in ranges})),
+                    "breaks": "; ".join(f"{day} {b.activity} {b.start} {b.minutes:g}m"
+                                        for day in WEEKDAYS for b in breaks.get(day, []))})
+    return pd.DataFrame(rows, columns=["name", "agent_group", "week", "days", "shift", "breaks"])
+
+
 def verification_frame(plan: Plan) -> pd.DataFrame:
     rows = [{"replication": r.replication, **r.values} for r in plan.replication_results]
     return pd.DataFrame(rows)
@@ -155,6 +174,7 @@ def write_plan_folder(plan: Plan, folder: Path, force: bool, seed: int, replicat
         write_json(payload, path / "plan.json")
         write_csv(schedule_table(plan.schedule), path / "schedule.csv")
         write_csv(pd.DataFrame([dataclasses.asdict(r) for r in plan.roster]), path / "roster.csv")
+        write_csv(rotation_frame(plan.config), path / "rotation.csv")
         write_csv(coverage_frame(plan), path / "coverage.csv")
         write_csv(verification_frame(plan), path / "verification.csv")
         (path / "scenario.planned.yaml").write_text(dump_scenario(plan.config), encoding="utf-8")

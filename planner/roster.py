@@ -6,6 +6,8 @@ pattern, agents' names kept, breaks at their published times). Absence and
 vacation (out-of-shift shrinkage) gross up headcount: each skill group gets
 ``ceil(scheduled / (1 - shrinkage))`` agents, the extra ones on copies of the
 group's tours, so the expected number present matches the schedule.
+With rotating days off (planner/rotation.py) the agents of a cycle form one
+group whose weekly patterns and breaks rotate, as the simulator rotates them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from faker import Faker
 
+from planner.rotation import DAY_MINUTES, Cycle, fixed_cycles, longest_work_streak
 from planner.schedule import ScheduledAgent
 from planner.staffing import gross_up
 from simulator.config import WEEKDAYS, AgentGroup, FixedBreak, ScenarioConfig, SkillGroup
@@ -33,10 +36,15 @@ class RosterRow:
     days: str
     breaks: str
     reserve: bool  # added for absence and vacation cover
+    rotation_weeks: int = 1  # weeks before the agent's pattern repeats (1: fixed days off)
+    weekends_worked: int = 0  # weeks of the rotation with Saturday or Sunday work
+    longest_work_streak: int = 5  # most consecutive working days over the rotation
 
     @property
     def paid_hours_per_week(self) -> float:
         start, end = (int(t[:2]) * 60 + int(t[3:]) for t in self.shift.split("-"))
+        if end <= start:  # a night shift ends the next day
+            end += DAY_MINUTES
         return (end - start) / 60 * len(self.days.split())
 
 
@@ -64,28 +72,78 @@ def with_reserve(agents: tuple[ScheduledAgent, ...], skill_groups: Iterable[Skil
     return tuple(out)
 
 
+def _breaks_text(agent: ScheduledAgent) -> str:
+    return "; ".join(f"{WEEKDAYS[day]} {activity} {_clock(start)} {minutes}m"
+                     for day, activity, start, minutes in agent.breaks)
+
+
+def _shift_text(agent: ScheduledAgent) -> str:
+    """Start-end on the clock; a shift past midnight shows its next-day end (22:00-06:30)."""
+    end = agent.start_minute + agent.length_minutes
+    return f"{_clock(agent.start_minute)}-{_clock(end if end <= DAY_MINUTES else end - DAY_MINUTES)}"
+
+
 def roster_rows(agents: tuple[tuple[ScheduledAgent, bool], ...],
-                skill_groups: Iterable[SkillGroup]) -> list[RosterRow]:
+                skill_groups: Iterable[SkillGroup],
+                cycles: tuple[Cycle, ...] | None = None) -> list[RosterRow]:
+    """One row per agent: its tour in the planned week and its rotation."""
     by_name = {g.name: g for g in skill_groups}
+    of_agent = {tour.name: cycle for cycle in cycles or () for tour in cycle.tours}
     rows = []
     for agent, reserve in agents:
         group = by_name[agent.group]
-        breaks = "; ".join(f"{WEEKDAYS[day]} {activity} {_clock(start)} {minutes}m"
-                           for day, activity, start, minutes in agent.breaks)
+        cycle = of_agent.get(agent.name, Cycle((agent,)))
         rows.append(RosterRow(
             name=agent.name, skill_group=agent.group, tier=group.tier,
             channels="+".join(group.channels), template=agent.template,
-            shift=f"{_clock(agent.start_minute)}-{_clock(agent.start_minute + agent.length_minutes)}",
-            days=" ".join(WEEKDAYS[d] for d in agent.days), breaks=breaks, reserve=reserve))
+            shift=_shift_text(agent), days=" ".join(WEEKDAYS[d] for d in agent.days),
+            breaks=_breaks_text(agent), reserve=reserve, rotation_weeks=cycle.weeks,
+            weekends_worked=cycle.weekends_worked(),
+            longest_work_streak=longest_work_streak(cycle)))
     return rows
 
 
+def _weekly_pattern(agent: ScheduledAgent) -> dict[str, list[str]]:
+    """The tour as the simulator's weekly hours; a shift past midnight is written as
+    two ranges, to 24:00 on its day and from 00:00 on the next (Sunday's into Monday:
+    the week repeats), which the simulator joins into one spell."""
+    ranges: dict[int, list[str]] = {}
+    start = agent.start_minute
+    end = start + agent.length_minutes
+    for day in agent.days:
+        if end <= DAY_MINUTES:
+            ranges.setdefault(day, []).append(f"{_clock(start)}-{_clock(end)}")
+        else:
+            ranges.setdefault(day, []).append(f"{_clock(start)}-24:00")
+            ranges.setdefault((day + 1) % 7, []).append(f"00:00-{_clock(end - DAY_MINUTES)}")
+    return {WEEKDAYS[d]: sorted(ranges[d]) for d in sorted(ranges)}
+
+
+def _weekly_breaks(agent: ScheduledAgent) -> dict[str, list[FixedBreak]]:
+    """Breaks by the weekday they fall on (after midnight: the next day)."""
+    fixed: dict[int, list[FixedBreak]] = {d: [] for d in agent.days}
+    for day, activity, at, minutes in sorted(agent.breaks, key=lambda b: (b[0], b[2])):
+        on = (day + at // DAY_MINUTES) % 7
+        fixed.setdefault(on, []).append(FixedBreak(activity=activity,
+                                                   start=_clock(at % DAY_MINUTES),
+                                                   minutes=minutes))
+    return {WEEKDAYS[d]: fixed[d] for d in sorted(fixed)}
+
+
 def agent_groups(agents: tuple[tuple[ScheduledAgent, bool], ...],
-                 skill_groups: Iterable[SkillGroup]) -> list[AgentGroup]:
-    """Scenario agent groups: agents sharing a tour and break times share a group."""
+                 skill_groups: Iterable[SkillGroup],
+                 cycles: tuple[Cycle, ...] | None = None) -> list[AgentGroup]:
+    """Scenario agent groups: agents sharing a tour and break times share a group;
+    the agents of a rotating cycle form one group with one pattern per week."""
     by_name = {g.name: g for g in skill_groups}
+    cycles = cycles if cycles is not None else fixed_cycles(tuple(a for a, _ in agents))
     buckets: dict[tuple, list[str]] = {}
-    for agent, _ in agents:
+    rotating = []
+    for cycle in cycles:
+        if cycle.weeks > 1:
+            rotating.append(cycle)
+            continue
+        agent = cycle.tours[0]
         key = (agent.group, agent.template, agent.start_minute, agent.length_minutes,
                agent.days, agent.breaks)
         buckets.setdefault(key, []).append(agent.name)
@@ -93,15 +151,18 @@ def agent_groups(agents: tuple[tuple[ScheduledAgent, bool], ...],
     for index, (key, names) in enumerate(sorted(buckets.items())):
         group_name, template, start, length, days, breaks = key
         skill = by_name[group_name]
-        shift = f"{_clock(start)}-{_clock(start + length)}"
-        fixed: dict[str, list[FixedBreak]] = {WEEKDAYS[d]: [] for d in days}
-        for day, activity, at, minutes in breaks:
-            fixed[WEEKDAYS[day]].append(FixedBreak(activity=activity, start=_clock(at % 1440),
-                                                   minutes=minutes))
+        agent = ScheduledAgent(names[0], group_name, template, start, length, days, breaks)
         groups.append(AgentGroup(
             name=f"{group_name}_{template}_{index:03d}", tier=skill.tier, count=len(names),
-            skills=list(skill.channels), shifts=[{WEEKDAYS[d]: [shift] for d in days}],
-            names=names, fixed_breaks=fixed))
+            skills=list(skill.channels), shifts=[_weekly_pattern(agent)],
+            names=names, fixed_breaks=_weekly_breaks(agent)))
+    for index, cycle in enumerate(rotating):
+        skill = by_name[cycle.tours[0].group]
+        groups.append(AgentGroup(
+            name=f"{skill.name}_rotation_{index:03d}", tier=skill.tier, count=cycle.weeks,
+            skills=list(skill.channels), shifts=[_weekly_pattern(t) for t in cycle.tours],
+            names=[t.name for t in cycle.tours],
+            fixed_breaks=[_weekly_breaks(t) for t in cycle.tours]))
     return groups
 
 

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from simulator.calendar import Calendar, parse_time_range
-from simulator.config import CHANNELS, TIERS, WEEKDAYS, ActivityConfig, AgentGroup, ScenarioConfig
+from simulator.config import (
+    CHANNELS,
+    TIERS,
+    WEEKDAYS,
+    ActivityConfig,
+    AgentGroup,
+    ScenarioConfig,
+    WeeklyBreaks,
+)
 from simulator.recorder import AgentState
 from simulator.streams import StreamRegistry
 
@@ -83,12 +91,21 @@ def local_seconds(calendar: Calendar, day: dt.date, clock: dt.time, is_end: bool
     return dt.datetime.combine(day, clock, tzinfo=origin.tzinfo).timestamp() - origin.timestamp()
 
 
-def _shift_ranges(calendar: Calendar, group: AgentGroup, member: int, day_index: int,
+def pattern_index(calendar: Calendar, group: AgentGroup, member: int, day: dt.date) -> int:
+    """Which of the group's weekly patterns ``member`` works in ``day``'s week (rotation).
+
+    Weeks run Monday to Sunday, counted from the week of the start date, so a
+    rotation changes pattern on Mondays whatever weekday the calendar starts.
+    """
+    first_monday = calendar.start_date - dt.timedelta(days=calendar.start_date.weekday())
+    week = (day - first_monday).days // 7
+    return (week + member) % len(group.shifts)
+
+
+def _shift_ranges(calendar: Calendar, group: AgentGroup, pattern: int,
                   day: dt.date) -> list[tuple[float, float]]:
-    week = (day - calendar.start_date).days // 7
-    pattern = group.shifts[(week + member) % len(group.shifts)]
     ranges = []
-    for text in pattern.get(WEEKDAYS[day.weekday()], []):
+    for text in group.shifts[pattern].get(WEEKDAYS[day.weekday()], []):
         start, end = _parse(text)
         ranges.append((local_seconds(calendar, day, start),
                        local_seconds(calendar, day, end, is_end=True)))
@@ -109,7 +126,8 @@ def _agent_spells(config, calendar, registry, group, member, agent_id) -> tuple[
     draws = registry.generator("agent_days", agent_id).random(
         (calendar.n_days, 2 + 2 * per_range)).tolist()
     for day_index, day in enumerate(calendar.day_dates):
-        ranges = _shift_ranges(calendar, group, member, day_index, day)
+        pattern = pattern_index(calendar, group, member, day)
+        ranges = _shift_ranges(calendar, group, pattern, day)
         if not ranges or (day in calendar.holidays and not group.works_holidays):
             continue
         draw = draws[day_index]
@@ -121,7 +139,8 @@ def _agent_spells(config, calendar, registry, group, member, agent_id) -> tuple[
         for index, (start, end) in enumerate(ranges):
             offset = 2 + per_range * min(index, 1)
             blocks = () if state != AgentState.AVAILABLE else _blocks(
-                config, calendar, group, start, end, day, draw[offset:offset + per_range])
+                config, calendar, group, pattern, start, end, day,
+                draw[offset:offset + per_range])
             spells.append(Spell(start, end, state, blocks))
     return tuple(_merge_contiguous(spells))
 
@@ -146,15 +165,16 @@ def ramp_share(config: ScenarioConfig, group: AgentGroup, calendar: Calendar, da
     return ramp[week] if week < len(ramp) else 1.0
 
 
-def _blocks(config, calendar, group, start, end, day, draws) -> tuple[Block, ...]:
+def _blocks(config, calendar, group, pattern, start, end, day, draws) -> tuple[Block, ...]:
     length = end - start
     blocks: list[Block] = []
     share = ramp_share(config, group, calendar, day)
     if share < 1.0:  # supervised training first, then productive time
         blocks.append(Block(start, start + (1.0 - share) * length, AgentState.SUPERVISED))
-    fixed = group.fixed_breaks is not None
+    fixed_breaks = group.breaks_of_pattern(pattern)
+    fixed = fixed_breaks is not None
     if fixed:
-        blocks.extend(_fixed_breaks(calendar, group, start, end, day))
+        blocks.extend(_fixed_breaks(calendar, fixed_breaks, start, end, day))
     if length >= config.shrinkage.minimum_shift_hours_for_blocks * 3600.0:
         for index, activity in enumerate(config.shrinkage.in_shift):
             if fixed and activity.activity in ("break", "lunch"):
@@ -165,10 +185,10 @@ def _blocks(config, calendar, group, start, end, day, draws) -> tuple[Block, ...
     return tuple(_without_overlap(sorted(blocks, key=lambda b: b.start), end))
 
 
-def _fixed_breaks(calendar, group: AgentGroup, start: float, end: float,
+def _fixed_breaks(calendar, fixed_breaks: WeeklyBreaks, start: float, end: float,
                   day: dt.date) -> list[Block]:
     blocks = []
-    for item in group.fixed_breaks.get(WEEKDAYS[day.weekday()], []):
+    for item in fixed_breaks.get(WEEKDAYS[day.weekday()], []):
         hour, minute = (int(x) for x in item.start.split(":"))
         at = local_seconds(calendar, day, dt.time(hour, minute))
         stop = at + item.minutes * 60.0

@@ -252,13 +252,21 @@ class FixedBreak(Model):
     minutes: PositiveMinutes
 
 
+WeeklyBreaks = dict[Weekday, list[FixedBreak]]
+
+
 class AgentGroup(Model):
     """``count`` agents with one tier, skills and weekly shift pattern(s).
+
+    With several ``shifts`` the group rotates: member m works pattern
+    ``(week + m) % len(shifts)`` in calendar week ``week`` (Monday to Sunday,
+    0 for the week of the start date).
 
     ``names`` (one per agent) and ``fixed_breaks`` (per weekday) come from a
     planned roster: with ``fixed_breaks`` the group's breaks and lunch are
     taken at those times instead of the ``shrinkage.in_shift`` break and lunch
     rules; meetings, training and coaching still follow the shrinkage rules.
+    A rotating group gives a list of them, one per pattern of ``shifts``.
     """
 
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_]+$")]
@@ -269,13 +277,22 @@ class AgentGroup(Model):
     tenure_weeks: Annotated[int, Field(ge=0)] | None = None
     works_holidays: bool = False
     names: list[str] | None = None
-    fixed_breaks: dict[Weekday, list[FixedBreak]] | None = None
+    fixed_breaks: WeeklyBreaks | list[WeeklyBreaks] | None = None
 
     @model_validator(mode="after")
     def _one_name_per_agent(self) -> AgentGroup:
         if self.names is not None and len(self.names) != self.count:
             raise ValueError(f"names: needs one name per agent ({self.count}), got {len(self.names)}")
+        if isinstance(self.fixed_breaks, list) and len(self.fixed_breaks) != len(self.shifts):
+            raise ValueError(f"fixed_breaks: needs one entry per pattern of shifts "
+                             f"({len(self.shifts)}), got {len(self.fixed_breaks)}")
         return self
+
+    def breaks_of_pattern(self, pattern: int) -> WeeklyBreaks | None:
+        """The fixed breaks of weekly pattern ``pattern`` (None: the shrinkage rules place them)."""
+        if isinstance(self.fixed_breaks, list):
+            return self.fixed_breaks[pattern]
+        return self.fixed_breaks
 
     @field_validator("shifts")
     @classmethod

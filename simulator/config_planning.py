@@ -45,7 +45,11 @@ def _default_breaks() -> list[BreakWindow]:
 
 
 class ShiftTemplateConfig(Model):
-    """A shift the planner may use: start, paid length, breaks, days per week."""
+    """A shift the planner may use: start, paid length, breaks, days per week.
+
+    A shift may cross midnight (a night shift starting 22:00 for 8.5 hours ends
+    at 06:30 the next day); its days are the days it starts on.
+    """
 
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_]+$")]
     start: Annotated[str, Field(pattern=r"^\d\d:\d\d$")]
@@ -59,8 +63,6 @@ class ShiftTemplateConfig(Model):
         hour, minute = (int(x) for x in self.start.split(":"))
         if hour >= 24 or minute >= 60:
             raise ValueError(f"start: must be a time of day HH:MM, got '{self.start}'")
-        if hour * 60 + minute + self.hours * 60 > 1440:
-            raise ValueError(f"hours: a shift must end by 24:00, got {self.start} + {self.hours:g} h")
         return self
 
 
@@ -93,3 +95,9 @@ class PlanningConfig(Model):
     # An escalated ticket has used part of its resolution target before L2/L3
     # sees it (L1 handling, hold); plan their work due within this share of it.
     escalation_deadline_share: Annotated[float, Field(gt=0.0, le=1.0)] = 0.5
+    # Days off: "fixed" keeps each agent on one weekly tour; "rotating" turns a
+    # skill group's tours into cycles (planner/rotation.py) so weekend work is
+    # shared, within the tour rules below.
+    days_off: Literal["fixed", "rotating"] = "fixed"
+    max_consecutive_work_days: Annotated[int, Field(ge=1, le=13)] = 6
+    min_rest_hours: Annotated[float, Field(ge=0.0, le=24.0)] = 11.0

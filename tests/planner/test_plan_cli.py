@@ -26,11 +26,13 @@ def test_plan_writes_its_folder_and_exits_0_when_targets_hold(tmp_path):
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert payload["targets_hold"] and payload["headcount"]["total_headcount"] > 0
-    for name in ("plan.json", "schedule.csv", "roster.csv", "coverage.csv", "verification.csv",
-                 "manifest.json", "scenario.planned.yaml"):
+    for name in ("plan.json", "schedule.csv", "roster.csv", "rotation.csv", "coverage.csv",
+                 "verification.csv", "manifest.json", "scenario.planned.yaml"):
         assert (out / name).is_file(), name
     roster = pd.read_csv(out / "roster.csv")
     assert len(roster) == payload["headcount"]["total_headcount"]
+    rotation = pd.read_csv(out / "rotation.csv")  # fixed days off: one week per agent
+    assert sorted(rotation["name"]) == sorted(roster["name"]) and set(rotation["week"]) == {1}
     assert len(pd.read_csv(out / "verification.csv")) == 2
     assert {"demand -10%", "demand +10%"} == set(payload["sensitivity"])
 
