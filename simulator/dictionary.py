@@ -61,7 +61,10 @@ NATIVE: dict[str, str] = {
     "sla_next_reply_target_minutes": "next-reply SLA target (empty: none)",
     "sla_business_hours": "true if the SLA clock runs in business hours only",
     "sla_first_response_elapsed_minutes": "first-response SLA clock at response (or horizon), minutes",
-    "sla_resolution_elapsed_minutes": "resolution SLA clock at solve (or horizon), pending time excluded",
+    "sla_resolution_elapsed_minutes": "resolution SLA clock (Zendesk's requester wait time): time new, "
+                                      "open or on hold to the last solve (or the horizon while unsolved "
+                                      "or reopened); pending time and time solved before a reopen "
+                                      "excluded",
     "sla_first_response_band": "highest band of the first-response target reached: 0, 0.5, 0.8, 0.9, 1 or 2",
     "sla_resolution_band": "highest band of the resolution target reached: 0, 0.5, 0.8, 0.9, 1 or 2",
     "sla_band": "the higher of the two bands (1 = breached, 2 = severe breach at 200%)",
@@ -418,10 +421,10 @@ policy name (`enterprise P2`), then first response as `first_reply_time`, next
 reply as `next_reply_time` (when the policy sets one) and resolution as
 `requester_wait_time` (time new, open or on hold, paused while pending).
 Priority never changes in supportsim, so each ticket has one priority row.
-supportsim's resolution clock runs from creation to the last solve minus time
-pending, so it also counts the time between a solve and a reopen, which
-Zendesk's requester wait time (new, open and hold only) leaves out: the two
-agree on tickets never reopened. No `agent_work_time` rows are written.
+supportsim's resolution clock is Zendesk's requester wait time: it runs from
+creation to the last solve (to the horizon while unsolved or reopened and not
+solved again) and stops while pending and while solved before a reopen, so a
+reopened ticket's clock resumes at the reopen. No `agent_work_time` rows are written.
 
 Seconds to minutes: supportsim keeps float seconds. Every timestamp here is the
 UTC instant floored to the whole second, so a duration computed from two of

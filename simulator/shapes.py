@@ -312,10 +312,12 @@ def metric_events(config: ScenarioConfig, native: pd.DataFrame, spans: pd.DataFr
     """reply_time (first reply SLA) and requester_wait_time (resolution SLA, paused
     while pending) events: activate, apply_sla, pause, fulfill, breach.
 
+    requester_wait_time is fulfilled at every solve and activated again at each
+    reopen, as Zendesk records it; the time solved before a reopen does not count.
     A breach is dated when the SLA clock reaches its target: for reply_time
-    exactly; for requester_wait_time the clock is extended by all pending time
-    of the ticket, which is exact unless a pending spell starts after the
-    deadline."""
+    exactly; for requester_wait_time the clock is extended by all paused time
+    (pending, solved before a reopen) of the ticket, which is exact unless a
+    pause starts after the deadline."""
     ticket = native["ticket_id"].to_numpy()
     created = native["created"].to_numpy(dtype=float)
     business = native["sla_business_hours"].to_numpy(dtype=bool)
@@ -349,7 +351,6 @@ def metric_events(config: ScenarioConfig, native: pd.DataFrame, spans: pd.DataFr
 
     resolution_target = native["sla_resolution_target_minutes"].to_numpy(dtype=float)
     has_resolution = ~np.isnan(resolution_target)
-    solved = native["solved_at"].to_numpy(dtype=float)
     add(everyone, "requester_wait_time", "activate", created)
     add(has_resolution, "requester_wait_time", "apply_sla", created, resolution_target)
     pending = spans[spans["status"] == "pending"]
@@ -359,13 +360,21 @@ def metric_events(config: ScenarioConfig, native: pd.DataFrame, spans: pd.DataFr
     resumes = pending["end"].to_numpy() < horizon
     resumed = pd.DataFrame({"ticket": ticket[position][resumes], "metric": "requester_wait_time",
                             "type": "activate", "seconds": pending["end"].to_numpy()[resumes]})
-    parts += [pauses, resumed]
-    add(~np.isnan(solved), "requester_wait_time", "fulfill", solved)
-    pending_policy = native["pending_seconds"].to_numpy(dtype=float)
-    if business.any():
-        pending_policy = np.where(business, _pending_business(spans, native.index, calendar),
-                                  pending_policy)
-    resolution_deadline = deadline(resolution_target, pending_policy)
+    status = spans["status"]
+    reopened = (status.eq("solved") & status.shift(-1).eq("open")
+                & spans["ticket_id"].shift(-1).eq(spans["ticket_id"])).to_numpy()
+    solves, reopens = spans[status.eq("solved").to_numpy()], spans[reopened]
+    fulfilled = pd.DataFrame({"ticket": ticket[native.index.get_indexer(solves["ticket_id"])],
+                              "metric": "requester_wait_time", "type": "fulfill",
+                              "seconds": solves["start"].to_numpy()})
+    reactivated = pd.DataFrame({"ticket": ticket[native.index.get_indexer(reopens["ticket_id"])],
+                                "metric": "requester_wait_time", "type": "activate",
+                                "seconds": reopens["end"].to_numpy()})
+    parts += [pauses, resumed, fulfilled, reactivated]
+    paused = spans[status.eq("pending").to_numpy() | reopened].assign(status="paused")
+    paused_cal, paused_bus = _span_totals(paused, ("paused",), native.index, calendar)
+    resolution_deadline = deadline(resolution_target,
+                                   np.where(business, paused_bus, paused_cal) * 60.0)
     add(native["sla_resolution_breached"].to_numpy(dtype=bool) & has_resolution
         & (resolution_deadline <= horizon), "requester_wait_time", "breach", resolution_deadline)
 
@@ -385,11 +394,6 @@ def metric_events(config: ScenarioConfig, native: pd.DataFrame, spans: pd.DataFr
         "sla.policy.title": frame["sla.policy.title"].to_numpy(dtype=object),
     })
     return out
-
-
-def _pending_business(spans: pd.DataFrame, index: pd.Index, calendar: Calendar) -> np.ndarray:
-    _, business = _span_totals(spans, ("pending",), index, calendar)
-    return business * 60.0
 
 
 def _stamp(calendar: Calendar, n: int) -> pd.DatetimeIndex:
