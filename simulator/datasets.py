@@ -28,6 +28,7 @@ import pandas as pd
 from simulator import sla
 from simulator.calendar import Calendar
 from simulator.config import CHANNELS, PRIORITIES, TIERS, ScenarioConfig
+from simulator.demand import empty_attribute_columns
 from simulator.engine import EngineResult
 from simulator.intervals import build_intervals
 from simulator.lifecycle import EVENT_STATUS
@@ -72,6 +73,10 @@ class Datasets:
 def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
     events = without_locators(result.events.to_pandas())
     attributes = result.attributes.to_pandas()
+    if attributes.empty:  # no contact at all: the drawn columns, typed, with no rows
+        attributes = attributes.assign(**{name: pd.Series(values) for name, values in
+                                          empty_attribute_columns(config).items()
+                                          if name not in attributes})
     horizon = result.calendar.sim_end
     contacts = build_contacts(config, events, attributes)
     ticket_events = events[events["ticket"].isin(contacts.loc[contacts["is_ticket"], "contact_id"])]

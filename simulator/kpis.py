@@ -92,7 +92,12 @@ def _relabel(frame: pd.DataFrame, labels: pd.Index) -> pd.DataFrame:
 
 
 def _as_dict(frame: pd.DataFrame) -> dict[str, float]:
-    row = frame.iloc[0] if len(frame) else pd.Series(np.nan, index=frame.columns)
+    """The one group's KPIs; with no rows at all, counts are 0 and the rest NaN."""
+    if len(frame):
+        row = frame.iloc[0]
+    else:
+        row = pd.Series([0 if k in COUNT_KPIS else np.nan for k in frame.columns],
+                        index=frame.columns, dtype=object)
     return {k: (int(v) if k in COUNT_KPIS and not pd.isna(v) else float(v)) for k, v in row.items()}
 
 

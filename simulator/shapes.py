@@ -152,8 +152,8 @@ def _status_spans(events: pd.DataFrame, horizon: float) -> pd.DataFrame:
     changes = events[events["to_status"].notna()][["ticket_id", "time", "to_status"]]
     ticket = changes["ticket_id"].to_numpy()
     start = changes["time"].to_numpy(dtype=float)
-    same_next = np.append(ticket[1:] == ticket[:-1], False)
-    end = np.where(same_next, np.append(start[1:], horizon), horizon)
+    same_next = np.append(ticket[1:] == ticket[:-1], False)[:ticket.size]  # no rows: none
+    end = np.where(same_next, np.append(start[1:], horizon)[:ticket.size], horizon)
     return pd.DataFrame({"ticket_id": ticket, "status": changes["to_status"].astype(str).to_numpy(),
                          "start": start, "end": end})
 
