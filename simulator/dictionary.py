@@ -73,7 +73,9 @@ NATIVE: dict[str, str] = {
     "sla_next_reply_breached": "a customer message waited longer than the next-reply target",
     "sla_severe_breach": "an SLA clock reached 200% of its target",
     "csat_surveyed": "a satisfaction survey was sent (solved tickets only)",
-    "csat_score": "satisfaction score 1-5; empty unless surveyed and answered",
+    "csat_score": "satisfaction score 1-5; empty unless surveyed and answered. No rating time is "
+                  "drawn: the rating is taken as given at the last solve (so a 1-2 score always "
+                  "counts as rated within 48 h of solving in the frustration signals)",
     "repeat_contact": "the customer came back about the same problem within the FCR window",
     "fcr": "first-contact resolution: solved in one touch, no escalation, reopen or repeat contact",
     "truly_resolved": "the problem was really solved (false: a repeat contact follows)",

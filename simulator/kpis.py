@@ -22,8 +22,11 @@ less obvious ones:
   over solved tickets.
 - frustration: a ticket reopened within 24 h of a solve scores 1 (3 if it was
   reopened so three or more times: severe), an escalated ticket 1, a survey
-  rated 1-2 scores 1 (the survey is answered at the solve, so within 48 h);
-  the index is points per ticket.
+  rated 1-2 within 48 h of solving scores 1; the index is points per ticket.
+  The simulator draws whether a solved ticket is surveyed and answered, not
+  when: every rating is taken as given at the (last) solve, so every 1-2
+  rating counts as within 48 h. A run that drew a response delay would have to
+  compare it with 48 h here.
 - occupancy: busy / (available + busy); utilisation: busy / paid time (every
   rostered state, absence and vacation included), with no target band since
   it already contains shrinkage; shrinkage realised: in-shift (break, lunch,
