@@ -288,7 +288,9 @@ ZENDESK: dict[str, str] = {
     "users.organization_id": "organization of an end-user's company; empty for agents",
     "default_group_id": "an agent's group; empty for end-users",
     "users.external_id": "agent roster name or native customer id",
-    "time_zone": "the scenario's time zone",
+    "time_zone": "the scenario's time zone under Zendesk's name ('Eastern Time (US & Canada)'; "
+                 "the IANA name if Zendesk has none)",
+    "iana_time_zone": "the scenario's IANA time zone (calendar.timezone)",
     "locale": "the scenario's Faker locale (customers.locale), as a language tag",
     "active": "active user (always true)",
     # organizations
@@ -308,7 +310,9 @@ WAREHOUSE: dict[str, str] = {
     "url": "API URL of the object (example.zendesk.com)",
     "name": "display name",
     "external_id": "supportsim's own id (native ticket_id, roster name, customer or company id)",
-    "time_zone": "IANA time zone of the scenario (calendar.timezone)",
+    "time_zone": "the scenario's time zone (calendar.timezone) under Zendesk's name, e.g. "
+                 "'Eastern Time (US & Canada)' for America/New_York; a zone Zendesk has no name "
+                 "for keeps its IANA name (schedule, time_zone, daylight_time and user agree)",
     # ticket
     "ticket.id": "ticket id = native ticket_id + 1 (Zendesk ids start at 1)",
     "ticket.created_at": "when the ticket arrived (native created), UTC without offset, floored "
@@ -397,7 +401,7 @@ WAREHOUSE: dict[str, str] = {
     "daylight_start_utc": "when daylight saving starts that year, UTC",
     "daylight_end_utc": "when daylight saving ends that year, UTC",
     "daylight_offset": "hours added to the standard offset during daylight saving",
-    "schedule_holiday.id": "holiday id (schedule id and date)",
+    "schedule_holiday.id": "holiday id: schedule id x 100,000,000 + the date as YYYYMMDD",
     "schedule_id": "schedule id (1)",
     "schedule_holiday.name": "holiday name (Holiday and its date; the scenario lists dates only)",
     "start_date": "first day of the holiday, local date",
@@ -427,6 +431,14 @@ supportsim's resolution clock is Zendesk's requester wait time: it runs from
 creation to the last solve (to the horizon while unsolved or reopened and not
 solved again) and stops while pending and while solved before a reopen, so a
 reopened ticket's clock resumes at the reopen. No `agent_work_time` rows are written.
+
+Time zones: Zendesk and the connector name zones the Rails way
+(`Eastern Time (US & Canada)`, `London`), and dbt_zendesk joins
+`schedule.time_zone` to `time_zone.time_zone` and `daylight_time.time_zone`.
+Every table here carries the Zendesk name of the scenario's IANA zone
+(simulator/zendesk_zones.py lists the mapping; where Rails has several names
+for one zone the one after the IANA city is used); a zone without a Zendesk
+name is written under its IANA name everywhere, so the joins still hold.
 
 Seconds to minutes: supportsim keeps float seconds. Every timestamp here is the
 UTC instant floored to the whole second, so a duration computed from two of

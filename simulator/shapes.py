@@ -36,6 +36,7 @@ from simulator.datasets import Datasets
 from simulator.engine import EngineResult
 from simulator.enrich import Directory, build_directory, enrich_tickets, satisfaction_comments
 from simulator.export import with_timestamps
+from simulator.zendesk_zones import zendesk_zone_name
 
 SHAPES = ("native", "zendesk", "simple", "zendesk_warehouse")
 ZENDESK_TABLES = ("tickets", "ticket_metrics", "satisfaction_ratings", "ticket_metric_events",
@@ -432,7 +433,8 @@ def _users(directory: Directory, calendar: Calendar, config: ScenarioConfig) -> 
         "default_group_id": pd.array(list(group_id) + [None] * n_customers, dtype="Int64"),
         "external_id": np.concatenate([agents["assignee"].to_numpy(dtype=object),
                                        customers["customer"].astype(str).to_numpy(dtype=object)]),
-        "time_zone": config.calendar.timezone,
+        "time_zone": zendesk_zone_name(config.calendar.timezone),
+        "iana_time_zone": config.calendar.timezone,
         "locale": locale,
         "active": np.ones(n_agents + n_customers, dtype=bool),
         "created_at": _stamp(calendar, n_agents + n_customers),

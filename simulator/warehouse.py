@@ -51,6 +51,7 @@ from simulator.shapes import (
     csat_labels,
     satisfaction_comments,
 )
+from simulator.zendesk_zones import zendesk_zone_name
 
 WAREHOUSE_TABLES = ("ticket", "ticket_comment", "ticket_field_history", "user", "group",
                     "organization", "ticket_tag", "satisfaction_rating", "brand", "schedule",
@@ -204,7 +205,7 @@ def warehouse_tables(config: ScenarioConfig, datasets: Datasets, tickets: pd.Dat
         "ticket_form_id": pd.array([None] * n, dtype="Int64"),
         "type": ticket_type,
         "updated_at": _naive(calendar, updated),
-        "url": [f"{URL}/tickets/{i}.json" for i in ids],
+        "url": pd.Series([f"{URL}/tickets/{i}.json" for i in ids], dtype=object),
         "via_channel": native["channel"].map(CHANNEL_MAP).to_numpy(dtype=object),
     })
     ticket["recipient"] = ticket["recipient"].astype(object)
@@ -236,7 +237,8 @@ def warehouse_tables(config: ScenarioConfig, datasets: Datasets, tickets: pd.Dat
         "score": score[surveyed],
         "ticket_id": ids[surveyed],
         "updated_at": _naive(calendar, solved[surveyed]),
-        "url": [f"{URL}/satisfaction_ratings/{i}.json" for i in ids[surveyed]],
+        "url": pd.Series([f"{URL}/satisfaction_ratings/{i}.json" for i in ids[surveyed]],
+                         dtype=object),
     })
     satisfaction_rating["assignee_id"] = satisfaction_rating["assignee_id"].astype("Int64")
     satisfaction_rating["group_id"] = satisfaction_rating["group_id"].astype("Int64")
@@ -347,6 +349,7 @@ def schedule_tables(config: ScenarioConfig, calendar: Calendar, synced, start):
     """schedule (weekly intervals in minutes from Sunday 00:00 local), time_zone,
     daylight_time (one row per year with daylight saving) and schedule_holiday."""
     zone_name = config.calendar.timezone
+    zendesk_zone = zendesk_zone_name(zone_name)  # the spelling every table carries
     rows = []
     for weekday, ranges in calendar.business_hours:  # weekday: Monday 0
         day = (weekday + 1) % 7  # minutes count from Sunday 00:00
@@ -363,13 +366,13 @@ def schedule_tables(config: ScenarioConfig, calendar: Calendar, synced, start):
         "_fivetran_synced": synced,
         "created_at": start,
         "name": SCHEDULE_NAME,
-        "time_zone": zone_name,
+        "time_zone": zendesk_zone,
     })
     years = sorted({d.year for d in calendar.day_dates})
     zone = ZoneInfo(zone_name)
     standard = min(dt.datetime(y, m, 1, tzinfo=zone).utcoffset()
                    for y in years for m in (1, 7))
-    time_zone = pd.DataFrame({"time_zone": [zone_name], "_fivetran_synced": [synced],
+    time_zone = pd.DataFrame({"time_zone": [zendesk_zone], "_fivetran_synced": [synced],
                               "standard_offset": [_offset_text(standard)]})
     daylight = []
     for year in years:
@@ -384,7 +387,7 @@ def schedule_tables(config: ScenarioConfig, calendar: Calendar, synced, start):
                          + pd.Timedelta(hours=1),
                          int((offsets[on[0]] - standard).total_seconds() // 3600)))
     daylight_time = pd.DataFrame({
-        "time_zone": [zone_name] * len(daylight),
+        "time_zone": [zendesk_zone] * len(daylight),
         "year": np.array([d[0] for d in daylight], dtype=np.int64),
         "_fivetran_synced": [synced] * len(daylight),
         "daylight_end_utc": pd.Series([d[2] for d in daylight], dtype="datetime64[us]"),
@@ -393,7 +396,8 @@ def schedule_tables(config: ScenarioConfig, calendar: Calendar, synced, start):
     })
     dates = sorted(calendar.holidays)
     holidays = pd.DataFrame({
-        "id": [f"{SCHEDULE_ID}-{d.isoformat()}" for d in dates],
+        "id": np.array([SCHEDULE_ID * 100_000_000 + int(d.strftime("%Y%m%d")) for d in dates],
+                       dtype=np.int64),  # the connector's ids are integers
         "schedule_id": np.full(len(dates), SCHEDULE_ID, dtype=np.int64),
         "_fivetran_deleted": np.zeros(len(dates), dtype=bool),
         "_fivetran_synced": [synced] * len(dates),
@@ -424,7 +428,7 @@ def _users(directory: Directory, config: ScenarioConfig, groups, start, synced) 
             customers["company_id"].to_numpy() + ORGANIZATION_ID_OFFSET), dtype="Int64"),
         "role": np.array(["agent"] * n_agents + ["end-user"] * n_customers, dtype=object),
         "suspended": False,
-        "time_zone": config.calendar.timezone,
+        "time_zone": zendesk_zone_name(config.calendar.timezone),
         "updated_at": start,
         "url": [f"{URL}/users/{i}.json" for i in ids],
     })

@@ -20,6 +20,7 @@ from simulator.generate import GenerateRequest, run_generate
 from simulator.loading import load_scenario
 from simulator.shapes import TICKET_ID_OFFSET, table_names
 from simulator.warehouse import WAREHOUSE_TABLES
+from simulator.zendesk_zones import zendesk_zone_name
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 5
@@ -130,6 +131,22 @@ def test_schedule_matches_business_hours(exported):
     holidays = con.execute("select start_date, end_date, name from zendesk.schedule_holiday").df()
     assert holidays["name"].notna().all() and (holidays["start_date"] <= holidays["end_date"]).all()
     assert "2026-01-19" in set(holidays["start_date"].astype(str))
+    ids = con.execute("select id from zendesk.schedule_holiday where start_date = '2026-01-19'")
+    assert ids.fetchone()[0] == 100_000_000 + 20260119  # an integer, as the connector's
+
+
+def test_time_zone_names_are_zendesk_names_and_join(exported):
+    con = exported[3]
+    # America/New_York under the Rails name Zendesk and the connector use
+    names = {con.execute(f'select distinct time_zone from zendesk."{table}"').fetchone()[0]
+             for table in ("schedule", "time_zone", "daylight_time", "user")}
+    assert names == {"Eastern Time (US & Canada)"}
+    joined = con.execute("select count(*) from zendesk.schedule s join zendesk.time_zone z "
+                         "on lower(z.time_zone) = lower(s.time_zone) join zendesk.daylight_time d "
+                         "on lower(d.time_zone) = lower(z.time_zone)").fetchone()[0]
+    assert joined > 0
+    assert zendesk_zone_name("Europe/London") == "London"
+    assert zendesk_zone_name("Europe/Oslo") == "Europe/Oslo"  # no Zendesk name: kept
 
 
 GROUND_TRUTH = """
