@@ -245,6 +245,13 @@ def _add_sla(config, calendar, events, frame: pd.DataFrame, horizon: float) -> N
     frame["sla_business_hours"] = business
     frame["sla_first_response_elapsed_minutes"] = frt_elapsed / 60.0
     frame["sla_resolution_elapsed_minutes"] = resolution_elapsed / 60.0
+    # agent work time: the resolution clock without on-hold time (holds end before a solve)
+    hold_policy = _span_seconds(events, Event.HOLD, Event.RELEASE, horizon, calendar,
+                                pd.Series(business, index=frame.index))
+    work_elapsed = resolution_elapsed - hold_policy.reindex(frame.index).fillna(0.0).to_numpy()
+    frame["sla_agent_work_target_minutes"] = targets.agent_work / 60.0
+    frame["sla_agent_work_elapsed_minutes"] = work_elapsed / 60.0
+    frame["sla_agent_work_breached"] = sla.band(work_elapsed, targets.agent_work) >= 1.0
     frt_band = sla.band(frt_elapsed, targets.first_response)
     resolution_band = sla.band(resolution_elapsed, targets.resolution)
     frame["sla_first_response_band"] = frt_band

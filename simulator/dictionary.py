@@ -59,6 +59,12 @@ NATIVE: dict[str, str] = {
     "sla_first_response_target_minutes": "first-response SLA target for its customer tier and priority",
     "sla_resolution_target_minutes": "resolution SLA target for its customer tier and priority",
     "sla_next_reply_target_minutes": "next-reply SLA target (empty: none)",
+    "sla_agent_work_target_minutes": "agent work time SLA target (sla.*.agent_work_minutes; "
+                                     "empty: none)",
+    "sla_agent_work_elapsed_minutes": "agent work clock (Zendesk's agent work time): time new or "
+                                      "open to the last solve (or the horizon), in business or "
+                                      "calendar time by the policy",
+    "sla_agent_work_breached": "agent work time reached its target (false without one)",
     "sla_business_hours": "true if the SLA clock runs in business hours only",
     "sla_first_response_elapsed_minutes": "first-response SLA clock at response (or horizon), minutes",
     "sla_resolution_elapsed_minutes": "resolution SLA clock (Zendesk's requester wait time): time new, "
@@ -347,7 +353,7 @@ WAREHOUSE: dict[str, str] = {
     "tweet": "public comment on a social ticket",
     # ticket_field_history
     "field_name": "status, priority, assignee_id, group_id, sla_policy, first_reply_time, "
-                  "next_reply_time or requester_wait_time",
+                  "next_reply_time, requester_wait_time or agent_work_time",
     "updated": "when the field got this value, UTC without offset, floored to the second; "
                "changes within one second of a ticket are one update (last value kept)",
     "ticket_field_history.user_id": "who made the change: the requester (creation, customer "
@@ -413,7 +419,7 @@ WAREHOUSE_NOTES = """How supportsim's events become rows (ticket_comment, ticket
 
 | supportsim event | ticket_comment | ticket_field_history |
 |---|---|---|
-| `arrive` | the description: public, by the requester, at `created_at` | `status` new, `priority`, `sla_policy`, `first_reply_time`, `next_reply_time`, `requester_wait_time` |
+| `arrive` | the description: public, by the requester, at `created_at` | `status` new, `priority`, `sla_policy`, `first_reply_time`, `next_reply_time`, `requester_wait_time`, `agent_work_time` |
 | answer of a phone or chat contact | public, by the answering agent, at native `first_response_at` | - |
 | `assign` | - | `status` open (if it changes), `assignee_id`, `group_id` (when they change) |
 | `reply` | public, by the agent | - |
@@ -425,12 +431,17 @@ WAREHOUSE_NOTES = """How supportsim's events become rows (ticket_comment, ticket
 SLA rows come from the scenario's SLA matrix (customer tier x priority): the
 policy name (`enterprise P2`), then first response as `first_reply_time`, next
 reply as `next_reply_time` (when the policy sets one) and resolution as
-`requester_wait_time` (time new, open or on hold, paused while pending).
+`requester_wait_time` (time new, open or on hold, paused while pending), and
+the optional agent work target as `agent_work_time` (time new or open).
 Priority never changes in supportsim, so each ticket has one priority row.
 supportsim's resolution clock is Zendesk's requester wait time: it runs from
 creation to the last solve (to the horizon while unsolved or reopened and not
 solved again) and stops while pending and while solved before a reopen, so a
-reopened ticket's clock resumes at the reopen. No `agent_work_time` rows are written.
+reopened ticket's clock resumes at the reopen. `agent_work_time` (Zendesk's
+agent work time: time new or open, so the resolution clock without on-hold
+time) is written for policies that set the optional `agent_work_minutes`;
+a policy without it gets no row, as in Zendesk, where an SLA policy sets only
+the metrics it targets. The scenarios shipped set none.
 
 Time zones: Zendesk and the connector name zones the Rails way
 (`Eastern Time (US & Canada)`, `London`), and dbt_zendesk joins

@@ -11,7 +11,8 @@ Events become rows as follows:
 - ``arrive``: the ticket's description, the first public comment, by the
   requester at ``created_at``; field history ``status`` = new, ``priority``,
   then the SLA rows (``sla_policy``, ``first_reply_time``,
-  ``next_reply_time``, ``requester_wait_time``), all at ``created_at``.
+  ``next_reply_time``, ``requester_wait_time``, and ``agent_work_time`` where
+  the policy sets ``agent_work_minutes``), all at ``created_at``.
 - a live (phone, chat) ticket's answer: a public comment by the answering
   agent at the time it was answered (native ``first_response_at``).
 - ``reply``: a public comment by the agent.
@@ -312,13 +313,15 @@ def _field_history(config, native, events, kind, ev_time, ev_agent, ev_requester
     add(t_ticket[has], t_time[has], t_seq[has], "sla_policy", policy[has], system[has])
     for field, column in (("first_reply_time", "sla_first_response_target_minutes"),
                           ("next_reply_time", "sla_next_reply_target_minutes"),
-                          ("requester_wait_time", "sla_resolution_target_minutes")):
+                          ("requester_wait_time", "sla_resolution_target_minutes"),
+                          ("agent_work_time", "sla_agent_work_target_minutes")):
         target = rows[column].to_numpy(dtype=float)
         ok = ~np.isnan(target)
         add(t_ticket[ok], t_time[ok], t_seq[ok], field, _json(target[ok], business[ok]), system[ok])
     frame = pd.concat(parts, ignore_index=True)
     field_order = {"status": 0, "priority": 1, "assignee_id": 2, "group_id": 3, "sla_policy": 4,
-                   "first_reply_time": 5, "next_reply_time": 6, "requester_wait_time": 7}
+                   "first_reply_time": 5, "next_reply_time": 6, "requester_wait_time": 7,
+                   "agent_work_time": 8}
     frame["second"] = np.floor(frame["time"].to_numpy())
     frame["rank"] = frame["field"].map(field_order).to_numpy()
     order = np.lexsort((frame["seq"].to_numpy(), frame["rank"].to_numpy(),

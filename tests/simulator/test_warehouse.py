@@ -24,7 +24,11 @@ from simulator.zendesk_zones import zendesk_zone_name
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 5
-SETS = ("calendar.days=2", "calendar.warmup_days=1")
+# optional agent work targets on the P2-P4 policies (P1 and P5 keep none)
+AGENT_WORK_SETS = tuple(f"sla.{tier}.{priority}.agent_work_minutes={minutes}"
+                        for tier in ("enterprise", "mid_market", "smb")
+                        for priority, minutes in (("P2", 60), ("P3", 120), ("P4", 240)))
+SETS = ("calendar.days=2", "calendar.warmup_days=1", *AGENT_WORK_SETS)
 FORMATS = ("duckdb", "parquet", "csv")
 
 
@@ -207,7 +211,8 @@ order by t.id
 
 
 # Friday 2026-01-16 to Tuesday 2026-01-20: a weekend and a holiday (MLK Day, Monday 19th)
-HOLIDAY_SETS = ("calendar.start_date=2026-01-16", "calendar.days=5", "calendar.warmup_days=1")
+HOLIDAY_SETS = ("calendar.start_date=2026-01-16", "calendar.days=5", "calendar.warmup_days=1",
+                *AGENT_WORK_SETS)
 
 
 @pytest.fixture(scope="module")
@@ -463,26 +468,39 @@ order by t.id, t.waiting
 """
 
 
-def test_resolution_sla_agrees_with_native_tickets(dataset):
+# The agent work time SLA: the same clock counting only new and open (hold paused too).
+AGENT_WORK = RESOLUTION.replace("('new', 'open', 'hold')", "('new', 'open')").replace(
+    "'requester_wait_time'", "'agent_work_time'")
+
+
+@pytest.mark.parametrize(("sql", "column"), [("resolution", "resolution"),
+                                             ("agent_work", "agent_work")])
+def test_clock_slas_agree_with_native_tickets(dataset, sql, column):
     native, con = dataset
-    rows = con.execute(RESOLUTION).df()
+    rows = con.execute({"resolution": RESOLUTION, "agent_work": AGENT_WORK}[sql]).df()
     rows = rows[rows["waiting"].to_numpy(dtype=bool)]
-    rows["elapsed"] = np.where(rows["in_business_hours"].to_numpy(dtype=bool),
-                               rows["business_seconds"], rows["calendar_seconds"])
+    # a ticket whose policy sets no such target has no row to say how to count: skipped
+    business = rows["in_business_hours"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    rows["elapsed"] = np.where(business, rows["business_seconds"], rows["calendar_seconds"])
     zendesk = rows.groupby("id").agg(elapsed=("elapsed", "sum"), spells=("spells", "sum"),
                                      target=("target_minutes", "first"))
     truth = native.set_index(native["ticket_id"] + TICKET_ID_OFFSET).loc[zendesk.index]
     assert len(zendesk) == len(native)
-    expected = truth["sla_resolution_elapsed_minutes"].to_numpy() * 60.0
+    target = zendesk["target"].to_numpy(dtype=float)
+    expected = truth[f"sla_{column}_elapsed_minutes"].to_numpy() * 60.0
     tolerance = zendesk["spells"].to_numpy(dtype=float) + 1.0  # flooring, per spell
-    assert np.all(np.abs(zendesk["elapsed"].to_numpy() - expected) <= tolerance)
-    assert (truth["reopens"].to_numpy() > 0).sum() > 0  # reopened tickets agree too
-    target = zendesk["target"].to_numpy(dtype=float) * 60.0
+    diff = np.abs(zendesk["elapsed"].to_numpy() - expected)
+    assert np.all(diff[~np.isnan(target)] <= tolerance[~np.isnan(target)])
+    native_target = truth[f"sla_{column}_target_minutes"].to_numpy(dtype=float)
+    assert np.array_equal(np.isnan(target), np.isnan(native_target))
+    assert np.array_equal(target[~np.isnan(target)], native_target[~np.isnan(native_target)])
     elapsed = zendesk["elapsed"].to_numpy()
-    clear = np.abs(elapsed - target) > tolerance
-    breached = elapsed >= target
-    assert (breached == truth["sla_resolution_breached"].to_numpy())[clear].all()
-    assert breached.any()
+    clear = np.abs(elapsed - target * 60.0) > tolerance
+    breached = elapsed >= target * 60.0
+    assert (breached == truth[f"sla_{column}_breached"].to_numpy())[clear].all()
+    assert breached.any() and (~np.isnan(target)).any() and np.isnan(target).any() == (
+        column == "agent_work")
+    assert (truth["on_hold_seconds"].to_numpy()[~np.isnan(target)] > 0).any()  # holds count
 
 
 # --------------------------------------------------------------------------- hand-built cases
@@ -509,7 +527,10 @@ HAND_TICKETS = {  # id: (created_at, comments [(created, user, public)], expecte
 }
 HAND_STATUS = [(5, "new", "2026-01-06 15:00:00"), (5, "open", "2026-01-06 15:05:00"),
                (5, "solved", "2026-01-06 15:21:00"), (5, "open", "2026-01-06 16:00:00"),
-               (5, "solved", "2026-01-06 16:30:00")]
+               (5, "solved", "2026-01-06 16:30:00"),
+               (7, "new", "2026-01-07 15:00:00"), (7, "open", "2026-01-07 15:10:00"),
+               (7, "hold", "2026-01-07 15:20:00"), (7, "open", "2026-01-07 16:00:00"),
+               (7, "solved", "2026-01-07 16:30:00")]
 
 
 @pytest.fixture()
@@ -589,6 +610,21 @@ def test_hand_built_reopened_requester_wait_time(hand_built):
     waiting = rows[(rows["id"] == 5) & rows["waiting"]].iloc[0]
     assert waiting["calendar_seconds"] == 51 * 60 and waiting["business_seconds"] == 51 * 60
     assert waiting["target_minutes"] == 50  # 51 >= 50: breached, by one minute
+
+
+def test_hand_built_agent_work_time_leaves_out_hold(hand_built):
+    # Ticket 7 (Wednesday 10:00-11:30 New York): new 15:00, open 15:10, on hold 15:20 to
+    # 16:00, open again, solved 16:30 UTC. Agent work time (new, open): 10 + 10 + 30 = 50
+    # min; requester wait time also counts the 40 min on hold: 90 min.
+    for field in ("agent_work_time", "requester_wait_time"):
+        policy = json.dumps({"minutes": 60, "in_business_hours": True})
+        hand_built.execute("insert into zendesk.ticket_field_history values "
+                           "(7, ?, ?, '2026-01-07 15:00:00')", [field, policy])
+    for sql, minutes in ((AGENT_WORK, 50), (RESOLUTION, 90)):
+        rows = hand_built.execute(sql).df()
+        counted = rows[(rows["id"] == 7) & rows["waiting"]].iloc[0]
+        assert counted["calendar_seconds"] == minutes * 60
+        assert counted["business_seconds"] == minutes * 60
 
 
 # The next-reply SLA: every end-user comment after the description waits for the next
