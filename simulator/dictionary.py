@@ -375,7 +375,10 @@ WAREHOUSE: dict[str, str] = {
     "group.name": "agent group name (scenario `agents`)",
     "organization.id": "organization id (500,000 + company id)",
     "organization.name": "company name (Faker)",
-    "domain_names": "the company's e-mail domain",
+    # domain_name
+    "index": "position of the domain in its organization's list (0: each company has one)",
+    "domain_name.organization_id": "organization the domain belongs to (500,000 + company id)",
+    "domain_name": "the company's e-mail domain",
     # ticket_tag
     "tag": "one tag of the ticket (from its subject template)",
     # satisfaction_rating
@@ -442,6 +445,16 @@ agent work time: time new or open, so the resolution clock without on-hold
 time) is written for policies that set the optional `agent_work_minutes`;
 a policy without it gets no row, as in Zendesk, where an SLA policy sets only
 the metrics it targets. The scenarios shipped set none.
+
+Running dbt_zendesk on these tables: the connector's optional tables that
+supportsim has nothing for (`organization_tag`, `user_tag`,
+`ticket_form_history`, `sla_policy_metric_history`, `ticket_sla_policy`,
+`audit_log`, `ticket_chat`) are not written, so set the package's variables
+`using_organization_tags`, `using_user_tags`, `using_ticket_form_history`,
+`using_sla_policy_metric_history` and `using_ticket_sla_policy` to false
+(`using_audit_log` and `using_ticket_chat` are false by default). Columns the
+connector lands that supportsim cannot fill (e.g. `ticket.system_*`,
+`user.phone`) are left out; the package's staging models fill them with nulls.
 
 Time zones: Zendesk and the connector name zones the Rails way
 (`Eastern Time (US & Canada)`, `London`), and dbt_zendesk joins

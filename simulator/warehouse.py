@@ -55,7 +55,7 @@ from simulator.shapes import (
 from simulator.zendesk_zones import zendesk_zone_name
 
 WAREHOUSE_TABLES = ("ticket", "ticket_comment", "ticket_field_history", "user", "group",
-                    "organization", "ticket_tag", "satisfaction_rating", "brand", "schedule",
+                    "organization", "domain_name", "ticket_tag", "satisfaction_rating", "brand", "schedule",
                     "time_zone", "daylight_time", "schedule_holiday", "ticket_schedule")
 DUCKDB_SCHEMA = "zendesk"
 BRAND_ID, SCHEDULE_ID = 1, 1
@@ -159,6 +159,7 @@ def warehouse_tables(config: ScenarioConfig, datasets: Datasets, tickets: pd.Dat
     ticket_comment = pd.DataFrame({
         "id": np.arange(1, len(comments) + 1, dtype=np.int64),
         "_fivetran_synced": synced,
+        "_fivetran_deleted": np.zeros(len(comments), dtype=bool),
         "body": bodies.astype(object),
         "created": _naive(calendar, comments["time"].to_numpy()),
         "public": comments["public"].to_numpy(dtype=bool),
@@ -186,6 +187,7 @@ def warehouse_tables(config: ScenarioConfig, datasets: Datasets, tickets: pd.Dat
     ticket = pd.DataFrame({
         "id": ids,
         "_fivetran_synced": synced,
+        "_fivetran_deleted": np.zeros(n, dtype=bool),
         "assignee_id": pd.array(assignee_user.to_numpy(dtype=float), dtype="Int64"),
         "brand_id": np.full(n, BRAND_ID, dtype=np.int64),
         "created_at": _naive(calendar, created),
@@ -255,6 +257,7 @@ def warehouse_tables(config: ScenarioConfig, datasets: Datasets, tickets: pd.Dat
         "user": _users(directory, config, groups, start, synced),
         "group": _groups(groups, start, synced),
         "organization": _organizations(directory, start, synced),
+        "domain_name": _domain_names(directory, synced),
         "ticket_tag": ticket_tag,
         "satisfaction_rating": satisfaction_rating,
         "brand": pd.DataFrame({
@@ -450,7 +453,16 @@ def _organizations(directory: Directory, start, synced) -> pd.DataFrame:
     ids = companies["company_id"].to_numpy() + ORGANIZATION_ID_OFFSET
     return pd.DataFrame({
         "id": ids, "_fivetran_synced": synced, "created_at": start,
-        "domain_names": companies["domain"].to_numpy(dtype=object),
         "external_id": companies["company_id"].astype(str).to_numpy(dtype=object),
         "name": companies["company"].to_numpy(dtype=object), "updated_at": start,
         "url": [f"{URL}/organizations/{i}.json" for i in ids]})
+
+
+def _domain_names(directory: Directory, synced) -> pd.DataFrame:
+    """One row per organization domain, as the connector lands them (each company has one)."""
+    companies = directory.companies
+    return pd.DataFrame({
+        "index": np.zeros(len(companies), dtype=np.int64),
+        "organization_id": companies["company_id"].to_numpy() + ORGANIZATION_ID_OFFSET,
+        "_fivetran_synced": synced,
+        "domain_name": companies["domain"].to_numpy(dtype=object)})

@@ -70,6 +70,7 @@ FOREIGN_KEYS = (
     ("ticket_comment", "ticket_id", "ticket"), ("ticket_comment", "user_id", "user"),
     ("ticket_field_history", "ticket_id", "ticket"), ("ticket_field_history", "user_id", "user"),
     ("user", "organization_id", "organization"), ("ticket_tag", "ticket_id", "ticket"),
+    ("domain_name", "organization_id", "organization"),
     ("satisfaction_rating", "ticket_id", "ticket"), ("satisfaction_rating", "requester_id", "user"),
     ("satisfaction_rating", "assignee_id", "user"), ("satisfaction_rating", "group_id", "group"),
     ("schedule_holiday", "schedule_id", "schedule"), ("ticket_schedule", "schedule_id", "schedule"),
