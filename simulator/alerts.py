@@ -1,10 +1,29 @@
 """The alert view: volume surges and tickets at SLA risk at each day's end.
 
 - ``volume_surge``: a day whose contacts (per channel, and all channels as
-  ``all``) exceed the mean of the ``alerts.trailing_days`` days before it (the
-  day itself excluded) by more than ``alerts.volume_buffer`` (20%:
-  contacts > 1.2 x the trailing mean). Days without a full trailing window
-  raise no alert.
+  ``all``) exceed a baseline by more than ``alerts.volume_buffer`` (20%:
+  contacts > 1.2 x the baseline). ``alerts.baseline`` chooses it:
+
+  - ``same_weekday`` (default): the mean of the same weekday in the
+    ``alerts.trailing_weeks`` (4) weeks before, holidays left out (a holiday is
+    no ordinary Monday), from the second week with at least
+    ``MIN_SAME_WEEKDAYS`` (2) of them. Weekly seasonality is the largest swing
+    in support volume (Mondays 25% above midweek, weekends a fifth of it in the
+    baseline), so only a day unusual for its weekday is flagged: in the
+    baseline's ordinary weeks nothing is, while a month-end or demand-event
+    surge is.
+  - ``trailing_7_day``: the mean of the ``alerts.trailing_days`` (7) days
+    before, the day itself excluded; issue 4's first definition. Weekends pull
+    that mean down, so with weekday-heavy channels it flags most weekdays.
+
+  Days without a full trailing window (at least ``MIN_SAME_WEEKDAYS`` same
+  weekdays) raise no alert. A surge must also clear count noise: contacts >
+  mean + ``alerts.noise_sigmas`` (3) x sqrt(mean), the upper control limit of
+  a c chart for Poisson counts (Montgomery, Introduction to Statistical
+  Quality Control, 7th ed., sec. 7.3.1), so a small channel (25 social
+  contacts a day) is not flagged for a swing that is chance alone. With
+  ``baseline: trailing_7_day`` and ``noise_sigmas: 0`` the view is issue 4's
+  definition exactly.
 - ``sla_risk``: at each reporting day's end (local midnight), a ticket whose
   first response or resolution clock is still running and has used at least
   ``alerts.sla_risk_share`` (80%) of its target but not yet 100%. The clock is
@@ -24,24 +43,45 @@ from simulator.config import ScenarioConfig
 COLUMNS = ["date", "alert", "channel", "ticket_id", "clock", "value", "threshold"]
 
 
-def volume_alerts(daily: pd.DataFrame, trailing_days: int = 7, buffer: float = 0.2) -> pd.DataFrame:
-    """Surge days from a ``daily``-shaped table (date, channel, contacts).
+MIN_SAME_WEEKDAYS = 2  # same-weekday baseline: fewer earlier ordinary days, no alert
 
-    ``value`` is the day's contacts, ``threshold`` (1 + buffer) x the trailing mean.
+
+def volume_alerts(daily: pd.DataFrame, trailing_days: int = 7, buffer: float = 0.2,
+                  baseline: str = "trailing_7_day", trailing_weeks: int = 4,
+                  holidays: frozenset[str] = frozenset(), noise_sigmas: float = 0.0) -> pd.DataFrame:
+    """Surge days from a ``daily``-shaped table (date, channel, contacts), one row per
+    date and channel.
+
+    ``value`` is the day's contacts, ``threshold`` the larger of (1 + buffer) x the
+    baseline mean and mean + noise_sigmas x sqrt(mean) (module docstring);
+    ``holidays`` (ISO dates) are left out of a same-weekday baseline.
     """
     totals = daily.groupby("date", sort=True)["contacts"].sum().reset_index().assign(channel="all")
     frames = []
     for channel, rows in pd.concat([daily[["date", "channel", "contacts"]], totals]).groupby(
             "channel", sort=False):
         rows = rows.sort_values("date")
-        trailing = rows["contacts"].rolling(trailing_days, min_periods=trailing_days).mean().shift(1)
-        threshold = (1.0 + buffer) * trailing
+        if baseline == "same_weekday":
+            mean = _same_weekday_mean(rows, trailing_weeks, holidays)
+        else:
+            mean = rows["contacts"].rolling(trailing_days, min_periods=trailing_days).mean().shift(1)
+        threshold = np.maximum((1.0 + buffer) * mean, mean + noise_sigmas * np.sqrt(mean))
         surge = rows["contacts"] > threshold
         frames.append(pd.DataFrame({"date": rows["date"][surge], "alert": "volume_surge",
                                     "channel": channel, "ticket_id": -1, "clock": "",
                                     "value": rows["contacts"][surge].astype(float),
                                     "threshold": threshold[surge]}))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+
+
+def _same_weekday_mean(rows: pd.DataFrame, weeks: int, holidays: frozenset[str]) -> pd.Series:
+    """Mean contacts of the same weekday over the ``weeks`` weeks before each date,
+    holidays left out; NaN with fewer than ``MIN_SAME_WEEKDAYS`` such days."""
+    dates = pd.to_datetime(rows["date"].astype(str))
+    ordinary = rows["contacts"].astype(float).where(~rows["date"].astype(str).isin(holidays))
+    by_weekday = ordinary.groupby(dates.dt.day_of_week.to_numpy(), sort=False)
+    return by_weekday.transform(lambda s: s.rolling(weeks, min_periods=MIN_SAME_WEEKDAYS)
+                                .mean().shift(1))
 
 
 def _reached(calendar: Calendar, start: np.ndarray, seconds: np.ndarray,
@@ -103,7 +143,9 @@ def build_alerts(config: ScenarioConfig, calendar: Calendar, daily: pd.DataFrame
     """Both alert kinds, by date; ``value``/``threshold``: contacts for a surge, share
     of the target used for an SLA risk."""
     alerts = config.alerts
-    parts = [volume_alerts(daily, alerts.trailing_days, alerts.volume_buffer),
+    holidays = frozenset(d.isoformat() for d in calendar.holidays)
+    parts = [volume_alerts(daily, alerts.trailing_days, alerts.volume_buffer, alerts.baseline,
+                           alerts.trailing_weeks, holidays, alerts.noise_sigmas),
              sla_risk_alerts(calendar, tickets, alerts.sla_risk_share)]
     parts = [p for p in parts if not p.empty]
     if not parts:

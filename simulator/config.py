@@ -205,9 +205,13 @@ class TierConfig(Model):
 
 
 class SlaTarget(Model):
+    """One SLA policy. ``agent_work_minutes`` (optional) caps the time a ticket is new
+    or open (Zendesk's agent work time: pending and on-hold time do not count)."""
+
     first_response_minutes: PositiveMinutes
     next_reply_minutes: PositiveMinutes | None = None
     resolution_minutes: PositiveMinutes
+    agent_work_minutes: PositiveMinutes | None = None
     business_hours: bool = False
 
 

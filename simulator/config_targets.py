@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -128,6 +128,9 @@ class QaConfig(Model):
 class AlertConfig(Model):
     """The alert view: volume surges and tickets at SLA risk (simulator/alerts.py)."""
 
+    baseline: Literal["trailing_7_day", "same_weekday"] = "same_weekday"
     trailing_days: Annotated[int, Field(ge=1, le=60)] = 7
+    trailing_weeks: Annotated[int, Field(ge=2, le=52)] = 4
     volume_buffer: Annotated[float, Field(ge=0.0)] = 0.20
+    noise_sigmas: Annotated[float, Field(ge=0.0)] = 3.0
     sla_risk_share: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.80

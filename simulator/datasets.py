@@ -28,6 +28,7 @@ import pandas as pd
 from simulator import sla
 from simulator.calendar import Calendar
 from simulator.config import CHANNELS, PRIORITIES, TIERS, ScenarioConfig
+from simulator.demand import empty_attribute_columns
 from simulator.engine import EngineResult
 from simulator.intervals import build_intervals
 from simulator.lifecycle import EVENT_STATUS
@@ -72,6 +73,10 @@ class Datasets:
 def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
     events = without_locators(result.events.to_pandas())
     attributes = result.attributes.to_pandas()
+    if attributes.empty:  # no contact at all: the drawn columns, typed, with no rows
+        attributes = attributes.assign(**{name: pd.Series(values) for name, values in
+                                          empty_attribute_columns(config).items()
+                                          if name not in attributes})
     horizon = result.calendar.sim_end
     contacts = build_contacts(config, events, attributes)
     ticket_events = events[events["ticket"].isin(contacts.loc[contacts["is_ticket"], "contact_id"])]
@@ -146,8 +151,9 @@ def _per_ticket(events: pd.DataFrame, event: Event, how: str, column: str = "tim
 
 
 def _span_seconds(events: pd.DataFrame, opening: Event, closing: Event, horizon: float,
-                  calendar, business: pd.Series | None = None) -> pd.Series:
-    """Total time per ticket between each ``opening`` event and the next ``closing``."""
+                  calendar, business: pd.Series | None = None, open_ended: bool = True) -> pd.Series:
+    """Total time per ticket between each ``opening`` event and the next ``closing``
+    (or the horizon; with ``open_ended`` False a span not yet closed counts nothing)."""
     rows = events[events["event"].isin([int(opening), int(closing)])][["ticket", "time", "event"]]
     starts = rows[rows["event"] == int(opening)].reset_index(drop=True)
     ends = rows[rows["event"] == int(closing)].reset_index(drop=True)
@@ -155,7 +161,8 @@ def _span_seconds(events: pd.DataFrame, opening: Event, closing: Event, horizon:
         return pd.Series(dtype=float)
     starts["n"] = starts.groupby("ticket").cumcount()
     ends["n"] = ends.groupby("ticket").cumcount()
-    spans = starts.merge(ends, on=["ticket", "n"], how="left", suffixes=("", "_end"))
+    spans = starts.merge(ends, on=["ticket", "n"], how="left" if open_ended else "inner",
+                         suffixes=("", "_end"))
     end = spans["time_end"].fillna(horizon).to_numpy()
     seconds = end - spans["time"].to_numpy()
     if business is not None:
@@ -228,19 +235,23 @@ def _add_sla(config, calendar, events, frame: pd.DataFrame, horizon: float) -> N
     frame["pending_seconds"] = pending.reindex(frame.index).fillna(0.0).to_numpy()
     hold = _span_seconds(events, Event.HOLD, Event.RELEASE, horizon, calendar)
     frame["on_hold_seconds"] = hold.reindex(frame.index).fillna(0.0).to_numpy()
-    business_series = pd.Series(business, index=frame.index)
-    pending_policy = _span_seconds(events, Event.PENDING, Event.CUSTOMER_REPLY, horizon, calendar,
-                                   business_series).reindex(frame.index).fillna(0.0).to_numpy()
     clock_end_frt = np.where(np.isnan(responded), horizon, responded)
     frt_elapsed = sla.elapsed(calendar, created, clock_end_frt, business)
-    clock_end_resolution = np.where(np.isnan(solved), horizon, solved)
-    resolution_elapsed = sla.elapsed(calendar, created, clock_end_resolution, business) - pending_policy
+    resolution_elapsed = requester_wait_seconds(calendar, events, frame.index, created, business,
+                                                horizon)
     frame["sla_first_response_target_minutes"] = targets.first_response / 60.0
     frame["sla_resolution_target_minutes"] = targets.resolution / 60.0
     frame["sla_next_reply_target_minutes"] = targets.next_reply / 60.0
     frame["sla_business_hours"] = business
     frame["sla_first_response_elapsed_minutes"] = frt_elapsed / 60.0
     frame["sla_resolution_elapsed_minutes"] = resolution_elapsed / 60.0
+    # agent work time: the resolution clock without on-hold time (holds end before a solve)
+    hold_policy = _span_seconds(events, Event.HOLD, Event.RELEASE, horizon, calendar,
+                                pd.Series(business, index=frame.index))
+    work_elapsed = resolution_elapsed - hold_policy.reindex(frame.index).fillna(0.0).to_numpy()
+    frame["sla_agent_work_target_minutes"] = targets.agent_work / 60.0
+    frame["sla_agent_work_elapsed_minutes"] = work_elapsed / 60.0
+    frame["sla_agent_work_breached"] = sla.band(work_elapsed, targets.agent_work) >= 1.0
     frt_band = sla.band(frt_elapsed, targets.first_response)
     resolution_band = sla.band(resolution_elapsed, targets.resolution)
     frame["sla_first_response_band"] = frt_band
@@ -250,6 +261,30 @@ def _add_sla(config, calendar, events, frame: pd.DataFrame, horizon: float) -> N
     frame["sla_resolution_breached"] = resolution_band >= 1.0
     frame["sla_next_reply_breached"] = _next_reply_breached(calendar, events, frame, targets, horizon)
     frame["sla_severe_breach"] = frame["sla_band"] >= 2.0
+
+
+def requester_wait_seconds(calendar, events: pd.DataFrame, tickets: pd.Index, created: np.ndarray,
+                           business: np.ndarray, horizon: float) -> np.ndarray:
+    """The resolution SLA clock: Zendesk's requester wait time, time new, open or on
+    hold from creation to the last solve, in business or calendar time by the policy.
+
+    The clock pauses while pending (pending until the customer replies) and while
+    solved before a reopen (solve until reopen): a reopened ticket's clock resumes
+    at the reopen rather than counting the time it sat solved. A ticket not solved,
+    or reopened and not solved again, runs to the horizon.
+    """
+    in_business = pd.Series(business, index=tickets)
+    last_solve = _per_ticket(events, Event.SOLVE, "max").reindex(tickets).to_numpy(dtype=float)
+    last_reopen = _per_ticket(events, Event.REOPEN, "max").reindex(tickets).to_numpy(dtype=float)
+    settled = ~np.isnan(last_solve) & ~(last_reopen > last_solve)
+    clock_end = np.where(settled, last_solve, horizon)
+    pending = _span_seconds(events, Event.PENDING, Event.CUSTOMER_REPLY, horizon, calendar,
+                            in_business)
+    solved_before_reopen = _span_seconds(events, Event.SOLVE, Event.REOPEN, horizon, calendar,
+                                         in_business, open_ended=False)
+    paused = (pending.reindex(tickets).fillna(0.0).to_numpy()
+              + solved_before_reopen.reindex(tickets).fillna(0.0).to_numpy())
+    return sla.elapsed(calendar, created, clock_end, business) - paused
 
 
 def _next_reply_breached(calendar, events, frame, targets, horizon) -> np.ndarray:

@@ -179,6 +179,14 @@ def attribute_uniforms(registry: StreamRegistry, source: int, channel: str, day:
     return registry.generator("attributes", *key).random((rows, WIDTH))
 
 
+def empty_attribute_columns(config: ScenarioConfig) -> dict[str, np.ndarray]:
+    """The drawn attribute columns with no rows, typed: a run without a single
+    contact has no attribute block to take them from."""
+    pool = CustomerPool(cumulative_weight=np.ones(1), tier=np.zeros(1, dtype=np.int64))
+    channel = next(iter(config.channels))
+    return attributes_from_uniforms(config, pool, channel, np.empty((0, WIDTH))).columns
+
+
 def attributes_from_uniforms(config: ScenarioConfig, pool: CustomerPool, channel: str,
                              uniform: np.ndarray) -> AttributeBlock:
     """Turn a block of uniforms into customers (vectorised; any number of days at once).

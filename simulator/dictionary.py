@@ -59,9 +59,18 @@ NATIVE: dict[str, str] = {
     "sla_first_response_target_minutes": "first-response SLA target for its customer tier and priority",
     "sla_resolution_target_minutes": "resolution SLA target for its customer tier and priority",
     "sla_next_reply_target_minutes": "next-reply SLA target (empty: none)",
+    "sla_agent_work_target_minutes": "agent work time SLA target (sla.*.agent_work_minutes; "
+                                     "empty: none)",
+    "sla_agent_work_elapsed_minutes": "agent work clock (Zendesk's agent work time): time new or "
+                                      "open to the last solve (or the horizon), in business or "
+                                      "calendar time by the policy",
+    "sla_agent_work_breached": "agent work time reached its target (false without one)",
     "sla_business_hours": "true if the SLA clock runs in business hours only",
     "sla_first_response_elapsed_minutes": "first-response SLA clock at response (or horizon), minutes",
-    "sla_resolution_elapsed_minutes": "resolution SLA clock at solve (or horizon), pending time excluded",
+    "sla_resolution_elapsed_minutes": "resolution SLA clock (Zendesk's requester wait time): time new, "
+                                      "open or on hold to the last solve (or the horizon while unsolved "
+                                      "or reopened); pending time and time solved before a reopen "
+                                      "excluded",
     "sla_first_response_band": "highest band of the first-response target reached: 0, 0.5, 0.8, 0.9, 1 or 2",
     "sla_resolution_band": "highest band of the resolution target reached: 0, 0.5, 0.8, 0.9, 1 or 2",
     "sla_band": "the higher of the two bands (1 = breached, 2 = severe breach at 200%)",
@@ -70,7 +79,9 @@ NATIVE: dict[str, str] = {
     "sla_next_reply_breached": "a customer message waited longer than the next-reply target",
     "sla_severe_breach": "an SLA clock reached 200% of its target",
     "csat_surveyed": "a satisfaction survey was sent (solved tickets only)",
-    "csat_score": "satisfaction score 1-5; empty unless surveyed and answered",
+    "csat_score": "satisfaction score 1-5; empty unless surveyed and answered. No rating time is "
+                  "drawn: the rating is taken as given at the last solve (so a 1-2 score always "
+                  "counts as rated within 48 h of solving in the frustration signals)",
     "repeat_contact": "the customer came back about the same problem within the FCR window",
     "fcr": "first-contact resolution: solved in one touch, no escalation, reopen or repeat contact",
     "truly_resolved": "the problem was really solved (false: a repeat contact follows)",
@@ -283,7 +294,9 @@ ZENDESK: dict[str, str] = {
     "users.organization_id": "organization of an end-user's company; empty for agents",
     "default_group_id": "an agent's group; empty for end-users",
     "users.external_id": "agent roster name or native customer id",
-    "time_zone": "the scenario's time zone",
+    "time_zone": "the scenario's time zone under Zendesk's name ('Eastern Time (US & Canada)'; "
+                 "the IANA name if Zendesk has none)",
+    "iana_time_zone": "the scenario's IANA time zone (calendar.timezone)",
     "locale": "the scenario's Faker locale (customers.locale), as a language tag",
     "active": "active user (always true)",
     # organizations
@@ -303,7 +316,9 @@ WAREHOUSE: dict[str, str] = {
     "url": "API URL of the object (example.zendesk.com)",
     "name": "display name",
     "external_id": "supportsim's own id (native ticket_id, roster name, customer or company id)",
-    "time_zone": "IANA time zone of the scenario (calendar.timezone)",
+    "time_zone": "the scenario's time zone (calendar.timezone) under Zendesk's name, e.g. "
+                 "'Eastern Time (US & Canada)' for America/New_York; a zone Zendesk has no name "
+                 "for keeps its IANA name (schedule, time_zone, daylight_time and user agree)",
     # ticket
     "ticket.id": "ticket id = native ticket_id + 1 (Zendesk ids start at 1)",
     "ticket.created_at": "when the ticket arrived (native created), UTC without offset, floored "
@@ -338,7 +353,7 @@ WAREHOUSE: dict[str, str] = {
     "tweet": "public comment on a social ticket",
     # ticket_field_history
     "field_name": "status, priority, assignee_id, group_id, sla_policy, first_reply_time, "
-                  "next_reply_time or requester_wait_time",
+                  "next_reply_time, requester_wait_time or agent_work_time",
     "updated": "when the field got this value, UTC without offset, floored to the second; "
                "changes within one second of a ticket are one update (last value kept)",
     "ticket_field_history.user_id": "who made the change: the requester (creation, customer "
@@ -360,7 +375,10 @@ WAREHOUSE: dict[str, str] = {
     "group.name": "agent group name (scenario `agents`)",
     "organization.id": "organization id (500,000 + company id)",
     "organization.name": "company name (Faker)",
-    "domain_names": "the company's e-mail domain",
+    # domain_name
+    "index": "position of the domain in its organization's list (0: each company has one)",
+    "domain_name.organization_id": "organization the domain belongs to (500,000 + company id)",
+    "domain_name": "the company's e-mail domain",
     # ticket_tag
     "tag": "one tag of the ticket (from its subject template)",
     # satisfaction_rating
@@ -392,7 +410,7 @@ WAREHOUSE: dict[str, str] = {
     "daylight_start_utc": "when daylight saving starts that year, UTC",
     "daylight_end_utc": "when daylight saving ends that year, UTC",
     "daylight_offset": "hours added to the standard offset during daylight saving",
-    "schedule_holiday.id": "holiday id (schedule id and date)",
+    "schedule_holiday.id": "holiday id: schedule id x 100,000,000 + the date as YYYYMMDD",
     "schedule_id": "schedule id (1)",
     "schedule_holiday.name": "holiday name (Holiday and its date; the scenario lists dates only)",
     "start_date": "first day of the holiday, local date",
@@ -404,7 +422,7 @@ WAREHOUSE_NOTES = """How supportsim's events become rows (ticket_comment, ticket
 
 | supportsim event | ticket_comment | ticket_field_history |
 |---|---|---|
-| `arrive` | the description: public, by the requester, at `created_at` | `status` new, `priority`, `sla_policy`, `first_reply_time`, `next_reply_time`, `requester_wait_time` |
+| `arrive` | the description: public, by the requester, at `created_at` | `status` new, `priority`, `sla_policy`, `first_reply_time`, `next_reply_time`, `requester_wait_time`, `agent_work_time` |
 | answer of a phone or chat contact | public, by the answering agent, at native `first_response_at` | - |
 | `assign` | - | `status` open (if it changes), `assignee_id`, `group_id` (when they change) |
 | `reply` | public, by the agent | - |
@@ -416,12 +434,35 @@ WAREHOUSE_NOTES = """How supportsim's events become rows (ticket_comment, ticket
 SLA rows come from the scenario's SLA matrix (customer tier x priority): the
 policy name (`enterprise P2`), then first response as `first_reply_time`, next
 reply as `next_reply_time` (when the policy sets one) and resolution as
-`requester_wait_time` (time new, open or on hold, paused while pending).
+`requester_wait_time` (time new, open or on hold, paused while pending), and
+the optional agent work target as `agent_work_time` (time new or open).
 Priority never changes in supportsim, so each ticket has one priority row.
-supportsim's resolution clock runs from creation to the last solve minus time
-pending, so it also counts the time between a solve and a reopen, which
-Zendesk's requester wait time (new, open and hold only) leaves out: the two
-agree on tickets never reopened. No `agent_work_time` rows are written.
+supportsim's resolution clock is Zendesk's requester wait time: it runs from
+creation to the last solve (to the horizon while unsolved or reopened and not
+solved again) and stops while pending and while solved before a reopen, so a
+reopened ticket's clock resumes at the reopen. `agent_work_time` (Zendesk's
+agent work time: time new or open, so the resolution clock without on-hold
+time) is written for policies that set the optional `agent_work_minutes`;
+a policy without it gets no row, as in Zendesk, where an SLA policy sets only
+the metrics it targets. The scenarios shipped set none.
+
+Running dbt_zendesk on these tables: the connector's optional tables that
+supportsim has nothing for (`organization_tag`, `user_tag`,
+`ticket_form_history`, `sla_policy_metric_history`, `ticket_sla_policy`,
+`audit_log`, `ticket_chat`) are not written, so set the package's variables
+`using_organization_tags`, `using_user_tags`, `using_ticket_form_history`,
+`using_sla_policy_metric_history` and `using_ticket_sla_policy` to false
+(`using_audit_log` and `using_ticket_chat` are false by default). Columns the
+connector lands that supportsim cannot fill (e.g. `ticket.system_*`,
+`user.phone`) are left out; the package's staging models fill them with nulls.
+
+Time zones: Zendesk and the connector name zones the Rails way
+(`Eastern Time (US & Canada)`, `London`), and dbt_zendesk joins
+`schedule.time_zone` to `time_zone.time_zone` and `daylight_time.time_zone`.
+Every table here carries the Zendesk name of the scenario's IANA zone
+(simulator/zendesk_zones.py lists the mapping; where Rails has several names
+for one zone the one after the IANA city is used); a zone without a Zendesk
+name is written under its IANA name everywhere, so the joins still hold.
 
 Seconds to minutes: supportsim keeps float seconds. Every timestamp here is the
 UTC instant floored to the whole second, so a duration computed from two of

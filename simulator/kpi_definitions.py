@@ -56,9 +56,11 @@ DEFINITIONS: dict[str, KpiDefinition] = {d.name: d for d in (
     KpiDefinition("backlog_age_mean_hours", "hours", False, "mean age at the horizon of the backlog"),
     KpiDefinition("reopened_24h_rate", "fraction", False, "tickets reopened within 24 h of a solve / solved"),
     KpiDefinition("severe_reopens", "count", False, "tickets reopened within 24 h three or more times"),
-    KpiDefinition("low_rating_rate", "fraction", False, "scores 1-2 / survey responses"),
+    KpiDefinition("low_rating_rate", "fraction", False,
+                  "scores 1-2 / survey responses (rated at the solve: no rating time is drawn)"),
     KpiDefinition("frustration_index", "points per ticket", False,
-                  "(reopened 24 h: 1, severe 3) + escalated + rated 1-2, summed / tickets"),
+                  "(reopened 24 h: 1, severe 3) + escalated + rated 1-2 (within 48 h of solving: "
+                  "every rating is taken at the solve), summed / tickets"),
     KpiDefinition("occupancy", "fraction", True, "busy / (available + busy)"),
     KpiDefinition("utilisation", "fraction", True, "busy / paid time"),
     KpiDefinition("shrinkage_in_shift", "fraction", False, "in-shift unavailable time / paid time"),

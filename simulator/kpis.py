@@ -22,8 +22,11 @@ less obvious ones:
   over solved tickets.
 - frustration: a ticket reopened within 24 h of a solve scores 1 (3 if it was
   reopened so three or more times: severe), an escalated ticket 1, a survey
-  rated 1-2 scores 1 (the survey is answered at the solve, so within 48 h);
-  the index is points per ticket.
+  rated 1-2 within 48 h of solving scores 1; the index is points per ticket.
+  The simulator draws whether a solved ticket is surveyed and answered, not
+  when: every rating is taken as given at the (last) solve, so every 1-2
+  rating counts as within 48 h. A run that drew a response delay would have to
+  compare it with 48 h here.
 - occupancy: busy / (available + busy); utilisation: busy / paid time (every
   rostered state, absence and vacation included), with no target band since
   it already contains shrinkage; shrinkage realised: in-shift (break, lunch,
@@ -92,7 +95,12 @@ def _relabel(frame: pd.DataFrame, labels: pd.Index) -> pd.DataFrame:
 
 
 def _as_dict(frame: pd.DataFrame) -> dict[str, float]:
-    row = frame.iloc[0] if len(frame) else pd.Series(np.nan, index=frame.columns)
+    """The one group's KPIs; with no rows at all, counts are 0 and the rest NaN."""
+    if len(frame):
+        row = frame.iloc[0]
+    else:
+        row = pd.Series([0 if k in COUNT_KPIS else np.nan for k in frame.columns],
+                        index=frame.columns, dtype=object)
     return {k: (int(v) if k in COUNT_KPIS and not pd.isna(v) else float(v)) for k, v in row.items()}
 
 

@@ -36,6 +36,7 @@ from simulator.datasets import Datasets
 from simulator.engine import EngineResult
 from simulator.enrich import Directory, build_directory, enrich_tickets, satisfaction_comments
 from simulator.export import with_timestamps
+from simulator.zendesk_zones import zendesk_zone_name
 
 SHAPES = ("native", "zendesk", "simple", "zendesk_warehouse")
 ZENDESK_TABLES = ("tickets", "ticket_metrics", "satisfaction_ratings", "ticket_metric_events",
@@ -152,8 +153,8 @@ def _status_spans(events: pd.DataFrame, horizon: float) -> pd.DataFrame:
     changes = events[events["to_status"].notna()][["ticket_id", "time", "to_status"]]
     ticket = changes["ticket_id"].to_numpy()
     start = changes["time"].to_numpy(dtype=float)
-    same_next = np.append(ticket[1:] == ticket[:-1], False)
-    end = np.where(same_next, np.append(start[1:], horizon), horizon)
+    same_next = np.append(ticket[1:] == ticket[:-1], False)[:ticket.size]  # no rows: none
+    end = np.where(same_next, np.append(start[1:], horizon)[:ticket.size], horizon)
     return pd.DataFrame({"ticket_id": ticket, "status": changes["to_status"].astype(str).to_numpy(),
                          "start": start, "end": end})
 
@@ -312,10 +313,12 @@ def metric_events(config: ScenarioConfig, native: pd.DataFrame, spans: pd.DataFr
     """reply_time (first reply SLA) and requester_wait_time (resolution SLA, paused
     while pending) events: activate, apply_sla, pause, fulfill, breach.
 
+    requester_wait_time is fulfilled at every solve and activated again at each
+    reopen, as Zendesk records it; the time solved before a reopen does not count.
     A breach is dated when the SLA clock reaches its target: for reply_time
-    exactly; for requester_wait_time the clock is extended by all pending time
-    of the ticket, which is exact unless a pending spell starts after the
-    deadline."""
+    exactly; for requester_wait_time the clock is extended by all paused time
+    (pending, solved before a reopen) of the ticket, which is exact unless a
+    pause starts after the deadline."""
     ticket = native["ticket_id"].to_numpy()
     created = native["created"].to_numpy(dtype=float)
     business = native["sla_business_hours"].to_numpy(dtype=bool)
@@ -349,7 +352,6 @@ def metric_events(config: ScenarioConfig, native: pd.DataFrame, spans: pd.DataFr
 
     resolution_target = native["sla_resolution_target_minutes"].to_numpy(dtype=float)
     has_resolution = ~np.isnan(resolution_target)
-    solved = native["solved_at"].to_numpy(dtype=float)
     add(everyone, "requester_wait_time", "activate", created)
     add(has_resolution, "requester_wait_time", "apply_sla", created, resolution_target)
     pending = spans[spans["status"] == "pending"]
@@ -359,13 +361,21 @@ def metric_events(config: ScenarioConfig, native: pd.DataFrame, spans: pd.DataFr
     resumes = pending["end"].to_numpy() < horizon
     resumed = pd.DataFrame({"ticket": ticket[position][resumes], "metric": "requester_wait_time",
                             "type": "activate", "seconds": pending["end"].to_numpy()[resumes]})
-    parts += [pauses, resumed]
-    add(~np.isnan(solved), "requester_wait_time", "fulfill", solved)
-    pending_policy = native["pending_seconds"].to_numpy(dtype=float)
-    if business.any():
-        pending_policy = np.where(business, _pending_business(spans, native.index, calendar),
-                                  pending_policy)
-    resolution_deadline = deadline(resolution_target, pending_policy)
+    status = spans["status"]
+    reopened = (status.eq("solved") & status.shift(-1).eq("open")
+                & spans["ticket_id"].shift(-1).eq(spans["ticket_id"])).to_numpy()
+    solves, reopens = spans[status.eq("solved").to_numpy()], spans[reopened]
+    fulfilled = pd.DataFrame({"ticket": ticket[native.index.get_indexer(solves["ticket_id"])],
+                              "metric": "requester_wait_time", "type": "fulfill",
+                              "seconds": solves["start"].to_numpy()})
+    reactivated = pd.DataFrame({"ticket": ticket[native.index.get_indexer(reopens["ticket_id"])],
+                                "metric": "requester_wait_time", "type": "activate",
+                                "seconds": reopens["end"].to_numpy()})
+    parts += [pauses, resumed, fulfilled, reactivated]
+    paused = spans[status.eq("pending").to_numpy() | reopened].assign(status="paused")
+    paused_cal, paused_bus = _span_totals(paused, ("paused",), native.index, calendar)
+    resolution_deadline = deadline(resolution_target,
+                                   np.where(business, paused_bus, paused_cal) * 60.0)
     add(native["sla_resolution_breached"].to_numpy(dtype=bool) & has_resolution
         & (resolution_deadline <= horizon), "requester_wait_time", "breach", resolution_deadline)
 
@@ -385,11 +395,6 @@ def metric_events(config: ScenarioConfig, native: pd.DataFrame, spans: pd.DataFr
         "sla.policy.title": frame["sla.policy.title"].to_numpy(dtype=object),
     })
     return out
-
-
-def _pending_business(spans: pd.DataFrame, index: pd.Index, calendar: Calendar) -> np.ndarray:
-    _, business = _span_totals(spans, ("pending",), index, calendar)
-    return business * 60.0
 
 
 def _stamp(calendar: Calendar, n: int) -> pd.DatetimeIndex:
@@ -428,7 +433,8 @@ def _users(directory: Directory, calendar: Calendar, config: ScenarioConfig) -> 
         "default_group_id": pd.array(list(group_id) + [None] * n_customers, dtype="Int64"),
         "external_id": np.concatenate([agents["assignee"].to_numpy(dtype=object),
                                        customers["customer"].astype(str).to_numpy(dtype=object)]),
-        "time_zone": config.calendar.timezone,
+        "time_zone": zendesk_zone_name(config.calendar.timezone),
+        "iana_time_zone": config.calendar.timezone,
         "locale": locale,
         "active": np.ones(n_agents + n_customers, dtype=bool),
         "created_at": _stamp(calendar, n_agents + n_customers),

@@ -1,8 +1,10 @@
 """SLA clocks from timestamps: targets, elapsed time, bands and breaches.
 
 Policies are priority x customer tier (``config.sla``), each with first
-response, optional next reply and resolution targets, in business or calendar
-time. The resolution clock pauses while the ticket is pending. Warnings
+response, optional next reply, resolution and optional agent work targets, in
+business or calendar time. The resolution clock (Zendesk's requester wait
+time) pauses while the ticket is pending and while it is solved before a
+reopen; the agent work clock also pauses on hold. Warnings
 (50/80/90%), breach (100%) and severe breach (200%) are derived here, after
 the run, from the event log and the calendar: the engine simulates no SLA
 event (DESIGN.md, Performance).
@@ -28,6 +30,7 @@ class PolicyTargets:
     next_reply: np.ndarray
     resolution: np.ndarray
     business_hours: np.ndarray  # bool
+    agent_work: np.ndarray  # time new or open (Zendesk's agent work time); NaN: none
 
 
 def policy_targets(config: ScenarioConfig, customer_tier: np.ndarray,
@@ -35,6 +38,7 @@ def policy_targets(config: ScenarioConfig, customer_tier: np.ndarray,
     tiers = list(config.customers.tiers)
     shape = (len(tiers), len(PRIORITIES))
     first, reply, resolution = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
+    work = np.full(shape, np.nan)
     business = np.zeros(shape, dtype=bool)
     for t, name in enumerate(tiers):
         for p, target in config.sla.get(name, {}).items():
@@ -43,9 +47,12 @@ def policy_targets(config: ScenarioConfig, customer_tier: np.ndarray,
             resolution[index] = target.resolution_minutes * 60.0
             if target.next_reply_minutes is not None:
                 reply[index] = target.next_reply_minutes * 60.0
+            if target.agent_work_minutes is not None:
+                work[index] = target.agent_work_minutes * 60.0
             business[index] = target.business_hours
     where = (np.asarray(customer_tier, dtype=np.int64), np.asarray(priority, dtype=np.int64))
-    return PolicyTargets(first[where], reply[where], resolution[where], business[where])
+    return PolicyTargets(first[where], reply[where], resolution[where], business[where],
+                         work[where])
 
 
 def elapsed(calendar: Calendar, start: np.ndarray, end: np.ndarray,

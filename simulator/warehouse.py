@@ -11,7 +11,8 @@ Events become rows as follows:
 - ``arrive``: the ticket's description, the first public comment, by the
   requester at ``created_at``; field history ``status`` = new, ``priority``,
   then the SLA rows (``sla_policy``, ``first_reply_time``,
-  ``next_reply_time``, ``requester_wait_time``), all at ``created_at``.
+  ``next_reply_time``, ``requester_wait_time``, and ``agent_work_time`` where
+  the policy sets ``agent_work_minutes``), all at ``created_at``.
 - a live (phone, chat) ticket's answer: a public comment by the answering
   agent at the time it was answered (native ``first_response_at``).
 - ``reply``: a public comment by the agent.
@@ -51,9 +52,10 @@ from simulator.shapes import (
     csat_labels,
     satisfaction_comments,
 )
+from simulator.zendesk_zones import zendesk_zone_name
 
 WAREHOUSE_TABLES = ("ticket", "ticket_comment", "ticket_field_history", "user", "group",
-                    "organization", "ticket_tag", "satisfaction_rating", "brand", "schedule",
+                    "organization", "domain_name", "ticket_tag", "satisfaction_rating", "brand", "schedule",
                     "time_zone", "daylight_time", "schedule_holiday", "ticket_schedule")
 DUCKDB_SCHEMA = "zendesk"
 BRAND_ID, SCHEDULE_ID = 1, 1
@@ -157,6 +159,7 @@ def warehouse_tables(config: ScenarioConfig, datasets: Datasets, tickets: pd.Dat
     ticket_comment = pd.DataFrame({
         "id": np.arange(1, len(comments) + 1, dtype=np.int64),
         "_fivetran_synced": synced,
+        "_fivetran_deleted": np.zeros(len(comments), dtype=bool),
         "body": bodies.astype(object),
         "created": _naive(calendar, comments["time"].to_numpy()),
         "public": comments["public"].to_numpy(dtype=bool),
@@ -184,6 +187,7 @@ def warehouse_tables(config: ScenarioConfig, datasets: Datasets, tickets: pd.Dat
     ticket = pd.DataFrame({
         "id": ids,
         "_fivetran_synced": synced,
+        "_fivetran_deleted": np.zeros(n, dtype=bool),
         "assignee_id": pd.array(assignee_user.to_numpy(dtype=float), dtype="Int64"),
         "brand_id": np.full(n, BRAND_ID, dtype=np.int64),
         "created_at": _naive(calendar, created),
@@ -204,7 +208,7 @@ def warehouse_tables(config: ScenarioConfig, datasets: Datasets, tickets: pd.Dat
         "ticket_form_id": pd.array([None] * n, dtype="Int64"),
         "type": ticket_type,
         "updated_at": _naive(calendar, updated),
-        "url": [f"{URL}/tickets/{i}.json" for i in ids],
+        "url": pd.Series([f"{URL}/tickets/{i}.json" for i in ids], dtype=object),
         "via_channel": native["channel"].map(CHANNEL_MAP).to_numpy(dtype=object),
     })
     ticket["recipient"] = ticket["recipient"].astype(object)
@@ -236,7 +240,8 @@ def warehouse_tables(config: ScenarioConfig, datasets: Datasets, tickets: pd.Dat
         "score": score[surveyed],
         "ticket_id": ids[surveyed],
         "updated_at": _naive(calendar, solved[surveyed]),
-        "url": [f"{URL}/satisfaction_ratings/{i}.json" for i in ids[surveyed]],
+        "url": pd.Series([f"{URL}/satisfaction_ratings/{i}.json" for i in ids[surveyed]],
+                         dtype=object),
     })
     satisfaction_rating["assignee_id"] = satisfaction_rating["assignee_id"].astype("Int64")
     satisfaction_rating["group_id"] = satisfaction_rating["group_id"].astype("Int64")
@@ -252,6 +257,7 @@ def warehouse_tables(config: ScenarioConfig, datasets: Datasets, tickets: pd.Dat
         "user": _users(directory, config, groups, start, synced),
         "group": _groups(groups, start, synced),
         "organization": _organizations(directory, start, synced),
+        "domain_name": _domain_names(directory, synced),
         "ticket_tag": ticket_tag,
         "satisfaction_rating": satisfaction_rating,
         "brand": pd.DataFrame({
@@ -310,13 +316,15 @@ def _field_history(config, native, events, kind, ev_time, ev_agent, ev_requester
     add(t_ticket[has], t_time[has], t_seq[has], "sla_policy", policy[has], system[has])
     for field, column in (("first_reply_time", "sla_first_response_target_minutes"),
                           ("next_reply_time", "sla_next_reply_target_minutes"),
-                          ("requester_wait_time", "sla_resolution_target_minutes")):
+                          ("requester_wait_time", "sla_resolution_target_minutes"),
+                          ("agent_work_time", "sla_agent_work_target_minutes")):
         target = rows[column].to_numpy(dtype=float)
         ok = ~np.isnan(target)
         add(t_ticket[ok], t_time[ok], t_seq[ok], field, _json(target[ok], business[ok]), system[ok])
     frame = pd.concat(parts, ignore_index=True)
     field_order = {"status": 0, "priority": 1, "assignee_id": 2, "group_id": 3, "sla_policy": 4,
-                   "first_reply_time": 5, "next_reply_time": 6, "requester_wait_time": 7}
+                   "first_reply_time": 5, "next_reply_time": 6, "requester_wait_time": 7,
+                   "agent_work_time": 8}
     frame["second"] = np.floor(frame["time"].to_numpy())
     frame["rank"] = frame["field"].map(field_order).to_numpy()
     order = np.lexsort((frame["seq"].to_numpy(), frame["rank"].to_numpy(),
@@ -347,6 +355,7 @@ def schedule_tables(config: ScenarioConfig, calendar: Calendar, synced, start):
     """schedule (weekly intervals in minutes from Sunday 00:00 local), time_zone,
     daylight_time (one row per year with daylight saving) and schedule_holiday."""
     zone_name = config.calendar.timezone
+    zendesk_zone = zendesk_zone_name(zone_name)  # the spelling every table carries
     rows = []
     for weekday, ranges in calendar.business_hours:  # weekday: Monday 0
         day = (weekday + 1) % 7  # minutes count from Sunday 00:00
@@ -363,13 +372,13 @@ def schedule_tables(config: ScenarioConfig, calendar: Calendar, synced, start):
         "_fivetran_synced": synced,
         "created_at": start,
         "name": SCHEDULE_NAME,
-        "time_zone": zone_name,
+        "time_zone": zendesk_zone,
     })
     years = sorted({d.year for d in calendar.day_dates})
     zone = ZoneInfo(zone_name)
     standard = min(dt.datetime(y, m, 1, tzinfo=zone).utcoffset()
                    for y in years for m in (1, 7))
-    time_zone = pd.DataFrame({"time_zone": [zone_name], "_fivetran_synced": [synced],
+    time_zone = pd.DataFrame({"time_zone": [zendesk_zone], "_fivetran_synced": [synced],
                               "standard_offset": [_offset_text(standard)]})
     daylight = []
     for year in years:
@@ -384,7 +393,7 @@ def schedule_tables(config: ScenarioConfig, calendar: Calendar, synced, start):
                          + pd.Timedelta(hours=1),
                          int((offsets[on[0]] - standard).total_seconds() // 3600)))
     daylight_time = pd.DataFrame({
-        "time_zone": [zone_name] * len(daylight),
+        "time_zone": [zendesk_zone] * len(daylight),
         "year": np.array([d[0] for d in daylight], dtype=np.int64),
         "_fivetran_synced": [synced] * len(daylight),
         "daylight_end_utc": pd.Series([d[2] for d in daylight], dtype="datetime64[us]"),
@@ -393,7 +402,8 @@ def schedule_tables(config: ScenarioConfig, calendar: Calendar, synced, start):
     })
     dates = sorted(calendar.holidays)
     holidays = pd.DataFrame({
-        "id": [f"{SCHEDULE_ID}-{d.isoformat()}" for d in dates],
+        "id": np.array([SCHEDULE_ID * 100_000_000 + int(d.strftime("%Y%m%d")) for d in dates],
+                       dtype=np.int64),  # the connector's ids are integers
         "schedule_id": np.full(len(dates), SCHEDULE_ID, dtype=np.int64),
         "_fivetran_deleted": np.zeros(len(dates), dtype=bool),
         "_fivetran_synced": [synced] * len(dates),
@@ -424,7 +434,7 @@ def _users(directory: Directory, config: ScenarioConfig, groups, start, synced) 
             customers["company_id"].to_numpy() + ORGANIZATION_ID_OFFSET), dtype="Int64"),
         "role": np.array(["agent"] * n_agents + ["end-user"] * n_customers, dtype=object),
         "suspended": False,
-        "time_zone": config.calendar.timezone,
+        "time_zone": zendesk_zone_name(config.calendar.timezone),
         "updated_at": start,
         "url": [f"{URL}/users/{i}.json" for i in ids],
     })
@@ -443,7 +453,16 @@ def _organizations(directory: Directory, start, synced) -> pd.DataFrame:
     ids = companies["company_id"].to_numpy() + ORGANIZATION_ID_OFFSET
     return pd.DataFrame({
         "id": ids, "_fivetran_synced": synced, "created_at": start,
-        "domain_names": companies["domain"].to_numpy(dtype=object),
         "external_id": companies["company_id"].astype(str).to_numpy(dtype=object),
         "name": companies["company"].to_numpy(dtype=object), "updated_at": start,
         "url": [f"{URL}/organizations/{i}.json" for i in ids]})
+
+
+def _domain_names(directory: Directory, synced) -> pd.DataFrame:
+    """One row per organization domain, as the connector lands them (each company has one)."""
+    companies = directory.companies
+    return pd.DataFrame({
+        "index": np.zeros(len(companies), dtype=np.int64),
+        "organization_id": companies["company_id"].to_numpy() + ORGANIZATION_ID_OFFSET,
+        "_fivetran_synced": synced,
+        "domain_name": companies["domain"].to_numpy(dtype=object)})

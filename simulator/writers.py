@@ -85,6 +85,8 @@ def _is_text(series: pd.Series) -> bool:
 
 def time_text(series: pd.Series) -> pd.Series:
     """ISO 8601 text, vectorised with numpy (strftime is far slower)."""
+    if series.empty:  # numpy's string functions reject zero-size arrays
+        return pd.Series([], index=series.index, dtype=object)
     missing = series.isna().to_numpy()
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         if str(series.dt.tz) == "UTC":

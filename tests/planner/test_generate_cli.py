@@ -152,3 +152,45 @@ def test_messy_run_has_an_answer_key(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["messy"] == "heavy" and "flaws.csv" in manifest["answer_key"]
     assert json.loads((key / "parameters.json").read_text())["messy_level"] == "heavy"
+
+
+NO_VOLUME = tuple(arg for channel in ("phone", "chat", "email", "web", "social")
+                  for arg in ("--set", f"channels.{channel}.volume_per_day=0"))
+
+
+def _strict_json(path: Path):
+    """JSON without NaN or Infinity (json.loads accepts both by default)."""
+    def refuse(constant):
+        raise AssertionError(f"{path.name}: {constant}")
+    return json.loads(path.read_text(), parse_constant=refuse)
+
+
+def test_simulate_without_contacts_writes_empty_tables_and_null_kpis(tmp_path):
+    out = tmp_path / "run"
+    result = invoke("simulate", BASELINE, "--days", "1", *SHORT, *NO_VOLUME, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    tickets = pd.read_parquet(out / "tickets.parquet")
+    assert tickets.empty and {"ticket_id", "created", "sla_resolution_elapsed_minutes"} <= set(tickets)
+    assert pd.read_csv(out / "tickets.csv").columns.tolist() == tickets.columns.tolist()
+    kpis = _strict_json(out / "kpis.json")
+    assert kpis["overall"]["tickets"] == 0 and kpis["overall"]["sla_severe_breaches"] == 0
+    assert kpis["overall"]["csat_satisfied_rate"] is None
+    assert kpis["channels"]["phone"]["service_level"] is None
+
+
+@pytest.mark.parametrize("shape", ["native", "zendesk", "simple", "zendesk_warehouse"])
+def test_generate_without_contacts_writes_every_table_empty(tmp_path, shape):
+    out = tmp_path / shape
+    result = invoke("generate", BASELINE, "--days", "1", *SHORT, *NO_VOLUME, "--shape", shape,
+                    "--format", "csv,parquet,jsonl,xlsx,duckdb", "--messy", "light",
+                    "--out", str(out))
+    assert result.exit_code == 0, result.output
+    manifest = _strict_json(out / "manifest.json")
+    ticket_table = {"native": "tickets", "zendesk": "tickets", "simple": "tickets",
+                    "zendesk_warehouse": "ticket"}[shape]
+    frame = pd.read_parquet(out / f"{ticket_table}.parquet")
+    assert frame.empty and len(frame.columns) >= 6
+    assert pd.read_csv(out / f"{ticket_table}.csv").columns.tolist() == frame.columns.tolist()
+    for name in manifest["files"]:
+        if name.endswith(".json"):
+            _strict_json(out / name)

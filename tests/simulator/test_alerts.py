@@ -11,6 +11,8 @@ from test_scorecards import ticket_rows
 
 from simulator.alerts import build_alerts, sla_risk_alerts, volume_alerts
 from simulator.calendar import calendar_for
+from simulator.datasets import build_datasets
+from simulator.engine import simulate
 from simulator.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +70,8 @@ def test_sla_risk_at_day_end_hand_computed():
 
 def test_build_alerts_combines_and_sorts():
     config = load_scenario(MMC, ("calendar.days=2", "calendar.warmup_days=0",
-                                 "alerts.volume_buffer=0.1"))
+                                 "alerts.volume_buffer=0.1", "alerts.baseline=trailing_7_day",
+                                 "alerts.noise_sigmas=0"))
     calendar = calendar_for(config)
     tickets = ticket_rows(created=[0.0], first_response_at=[NAN],
                           sla_first_response_target_minutes=[1500.0])
@@ -82,3 +85,79 @@ def test_build_alerts_combines_and_sorts():
     empty = build_alerts(config, calendar, daily_series().assign(contacts=10),
                          ticket_rows(created=[0.0], sla_first_response_target_minutes=[NAN]))
     assert empty.empty and list(empty.columns)[:2] == ["date", "alert"]
+
+
+def weekly_series(surge_on: str | None = None, holiday: str | None = None) -> pd.DataFrame:
+    """Five weeks from Monday 2026-01-05: Monday 125, Tuesday to Friday 100, weekend 20,
+    one channel; optionally one day at 150 (a surge) or at 60 (a holiday)."""
+    dates = pd.date_range("2026-01-05", periods=35, freq="D")
+    contacts = [125 if d.weekday() == 0 else 100 if d.weekday() < 5 else 20 for d in dates]
+    frame = pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "channel": "email",
+                          "contacts": contacts})
+    for day, value in ((surge_on, 150), (holiday, 60)):
+        if day is not None:
+            frame.loc[frame["date"] == day, "contacts"] = value
+    return frame
+
+
+def test_trailing_7_day_flags_ordinary_weekdays():
+    # The week's mean is (125 + 4 x 100 + 2 x 20) / 7 = 80.71, threshold 96.86: from the
+    # second week every weekday (100 or 125) is flagged, for channel and total alike.
+    alerts = volume_alerts(weekly_series(), 7, 0.2, "trailing_7_day")
+    flagged = sorted(set(alerts["date"]))
+    assert len(flagged) == 4 * 5 and alerts["threshold"].iloc[0] == pytest.approx(1.2 * 565 / 7)
+
+
+def test_same_weekday_flags_only_unusual_days():
+    holidays = frozenset({"2026-01-19"})
+    assert volume_alerts(weekly_series(), 7, 0.2, "same_weekday", 4).empty
+    # A Wednesday at 150 in week 4 against 100 for Wednesdays: flagged (threshold 120);
+    # days before a second earlier Wednesday (weeks 1 and 2) raise nothing.
+    surge = volume_alerts(weekly_series("2026-01-28"), 7, 0.2, "same_weekday", 4)
+    assert surge[["date", "channel", "value", "threshold"]].values.tolist() == [
+        ["2026-01-28", "email", 150.0, 120.0], ["2026-01-28", "all", 150.0, 120.0]]
+    assert volume_alerts(weekly_series("2026-01-14"), 7, 0.2, "same_weekday", 4).empty
+    # A holiday Monday (60) is left out of later Mondays' baseline: Monday week 4 is
+    # compared with 125, not (125 + 125 + 60) / 3 = 103.3 (threshold 124 < 125).
+    holiday = weekly_series(holiday="2026-01-19")
+    assert volume_alerts(holiday, 7, 0.2, "same_weekday", 4, holidays).empty
+    unaware = volume_alerts(holiday, 7, 0.2, "same_weekday", 4)
+    assert set(unaware["date"]) == {"2026-01-26"}
+
+
+def test_noise_guard_raises_the_threshold_for_small_counts():
+    # Wednesdays at 100: 20% gives 120, three Poisson sigmas 100 + 3 x 10 = 130.
+    surge = weekly_series("2026-01-28")
+    surge.loc[surge["date"] == "2026-01-28", "contacts"] = 125
+    assert len(volume_alerts(surge, 7, 0.2, "same_weekday", 4)) == 2
+    assert volume_alerts(surge, 7, 0.2, "same_weekday", 4, noise_sigmas=3.0).empty
+    surge.loc[surge["date"] == "2026-01-28", "contacts"] = 131
+    guarded = volume_alerts(surge, 7, 0.2, "same_weekday", 4, noise_sigmas=3.0)
+    assert guarded["threshold"].tolist() == [130.0, 130.0]
+
+
+@pytest.fixture(scope="module")
+def baseline_month():
+    def alerts_for(*sets):
+        config = load_scenario(ROOT / "scenarios/baseline.yaml", sets)
+        result = simulate(config, 1)
+        datasets = build_datasets(config, result)
+        return build_alerts(config, result.calendar, datasets.daily, datasets.tickets)
+    return alerts_for
+
+
+def test_baseline_default_flags_the_month_end_and_a_demand_event_not_ordinary_weeks(baseline_month):
+    surges = baseline_month()
+    surges = surges[surges["alert"] == "volume_surge"]
+    total = surges[surges["channel"] == "all"]
+    # The baseline's January: at most its month-end spike (last three days, +15%) shows
+    # in the total, ordinary weeks never.
+    assert set(total["date"]) <= {"2026-01-29", "2026-01-30", "2026-01-31"}
+    old = baseline_month("alerts.baseline=trailing_7_day", "alerts.noise_sigmas=0")
+    old_total = old[(old["alert"] == "volume_surge") & (old["channel"] == "all")]
+    assert len(old_total) >= 8  # the trailing 7-day mean flags ordinary weekdays
+    event = ("demand_events=[{name: launch, start: 2026-01-21T08:00:00, duration_hours: 10, "
+             "extra_volume_factor: 1.0}]")
+    flagged = baseline_month(event)
+    assert "2026-01-21" in set(flagged.loc[(flagged["alert"] == "volume_surge")
+                                           & (flagged["channel"] == "all"), "date"])

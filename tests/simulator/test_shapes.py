@@ -156,7 +156,11 @@ def test_metric_events_follow_the_native_sla_clocks(run):
     assert set(breaches["ticket_id"] - 1) <= set(native.loc[native["sla_first_response_breached"],
                                                              "ticket_id"])
     wait = events[events["metric"] == "requester_wait_time"]
-    assert (wait["type"] == "fulfill").sum() == native["solved_at"].notna().sum()
+    # fulfilled at every solve, activated again at every reopen
+    assert (wait["type"] == "fulfill").sum() == (datasets.events["event"] == "solve").sum()
+    reactivated = (wait["type"] == "activate").sum() - len(native)
+    pending_ended = (datasets.events["event"] == "customer_reply").sum()
+    assert reactivated == pending_ended + native["reopens"].sum()
     applied = events[events["type"] == "apply_sla"]
     assert applied["sla.target"].notna().all() and events["time"].is_monotonic_increasing is not None
 

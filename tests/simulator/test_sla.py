@@ -7,10 +7,13 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from simulator.calendar import build_calendar
+from simulator.datasets import requester_wait_seconds
 from simulator.loading import load_scenario
+from simulator.recorder import Event
 from simulator.sla import band, elapsed, policy_targets
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,3 +144,33 @@ def test_policy_targets_feed_band(config, calendar):
     seconds = elapsed(calendar, start, end, targets.business_hours)
     assert seconds.tolist() == pytest.approx([720.0, 2 * HOUR])
     assert band(seconds, targets.first_response).tolist() == [0.8, 1.0]
+
+
+# --------------------------------------------------------------------------- resolution clock
+
+
+def test_requester_wait_pauses_while_pending_and_solved_before_a_reopen(calendar):
+    # Ticket 0 (calendar time): created Mon 10:00, pending 10:30 until the customer
+    # replies at 11:00, solved 12:00, reopened 15:00, solved 16:00: 2 h - 0.5 h + 1 h.
+    # Ticket 1 (business hours): created Fri 16:00, solved 16:30, reopened Mon 08:00
+    # (before opening), solved Mon 10:00: 0.5 h + Mon 09-10 = 1.5 h (calendar: 2.5 h).
+    # Ticket 2 (calendar time): created Mon 10:00, solved 11:00, reopened 13:00 and not
+    # solved again: 1 h + 13:00 to the horizon (Tue of week 2, 00:00) = 1 h + 179 h.
+    # Ticket 3 (calendar time): never solved, no pause: created Mon 10:00 to the horizon.
+    rows = [(0, _at(0, 10), Event.ARRIVE), (0, _at(0, 10.5), Event.PENDING),
+            (0, _at(0, 11), Event.CUSTOMER_REPLY), (0, _at(0, 12), Event.SOLVE),
+            (0, _at(0, 15), Event.REOPEN), (0, _at(0, 16), Event.SOLVE),
+            (0, _at(0, 16), Event.CLOSE),
+            (1, _at(4, 16), Event.ARRIVE), (1, _at(4, 16.5), Event.SOLVE),
+            (1, _at(7, 8), Event.REOPEN), (1, _at(7, 10), Event.SOLVE),
+            (2, _at(0, 10), Event.ARRIVE), (2, _at(0, 11), Event.SOLVE),
+            (2, _at(0, 13), Event.REOPEN),
+            (3, _at(0, 10), Event.ARRIVE)]
+    events = pd.DataFrame(rows, columns=["ticket", "time", "event"]).astype({"event": int})
+    events = events.sort_values("time", kind="stable")
+    created = np.array([_at(0, 10), _at(4, 16), _at(0, 10), _at(0, 10)])
+    business = np.array([False, True, False, False])
+    horizon = _at(8, 0)
+    waited = requester_wait_seconds(calendar, events, pd.Index([0, 1, 2, 3]), created, business,
+                                    horizon)
+    np.testing.assert_allclose(waited, [2.5 * HOUR, 1.5 * HOUR, 180 * HOUR, horizon - _at(0, 10)])

@@ -20,10 +20,15 @@ from simulator.generate import GenerateRequest, run_generate
 from simulator.loading import load_scenario
 from simulator.shapes import TICKET_ID_OFFSET, table_names
 from simulator.warehouse import WAREHOUSE_TABLES
+from simulator.zendesk_zones import zendesk_zone_name
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 5
-SETS = ("calendar.days=2", "calendar.warmup_days=1")
+# optional agent work targets on the P2-P4 policies (P1 and P5 keep none)
+AGENT_WORK_SETS = tuple(f"sla.{tier}.{priority}.agent_work_minutes={minutes}"
+                        for tier in ("enterprise", "mid_market", "smb")
+                        for priority, minutes in (("P2", 60), ("P3", 120), ("P4", 240)))
+SETS = ("calendar.days=2", "calendar.warmup_days=1", *AGENT_WORK_SETS)
 FORMATS = ("duckdb", "parquet", "csv")
 
 
@@ -65,6 +70,7 @@ FOREIGN_KEYS = (
     ("ticket_comment", "ticket_id", "ticket"), ("ticket_comment", "user_id", "user"),
     ("ticket_field_history", "ticket_id", "ticket"), ("ticket_field_history", "user_id", "user"),
     ("user", "organization_id", "organization"), ("ticket_tag", "ticket_id", "ticket"),
+    ("domain_name", "organization_id", "organization"),
     ("satisfaction_rating", "ticket_id", "ticket"), ("satisfaction_rating", "requester_id", "user"),
     ("satisfaction_rating", "assignee_id", "user"), ("satisfaction_rating", "group_id", "group"),
     ("schedule_holiday", "schedule_id", "schedule"), ("ticket_schedule", "schedule_id", "schedule"),
@@ -130,6 +136,22 @@ def test_schedule_matches_business_hours(exported):
     holidays = con.execute("select start_date, end_date, name from zendesk.schedule_holiday").df()
     assert holidays["name"].notna().all() and (holidays["start_date"] <= holidays["end_date"]).all()
     assert "2026-01-19" in set(holidays["start_date"].astype(str))
+    ids = con.execute("select id from zendesk.schedule_holiday where start_date = '2026-01-19'")
+    assert ids.fetchone()[0] == 100_000_000 + 20260119  # an integer, as the connector's
+
+
+def test_time_zone_names_are_zendesk_names_and_join(exported):
+    con = exported[3]
+    # America/New_York under the Rails name Zendesk and the connector use
+    names = {con.execute(f'select distinct time_zone from zendesk."{table}"').fetchone()[0]
+             for table in ("schedule", "time_zone", "daylight_time", "user")}
+    assert names == {"Eastern Time (US & Canada)"}
+    joined = con.execute("select count(*) from zendesk.schedule s join zendesk.time_zone z "
+                         "on lower(z.time_zone) = lower(s.time_zone) join zendesk.daylight_time d "
+                         "on lower(d.time_zone) = lower(z.time_zone)").fetchone()[0]
+    assert joined > 0
+    assert zendesk_zone_name("Europe/London") == "London"
+    assert zendesk_zone_name("Europe/Oslo") == "Europe/Oslo"  # no Zendesk name: kept
 
 
 GROUND_TRUTH = """
@@ -190,7 +212,8 @@ order by t.id
 
 
 # Friday 2026-01-16 to Tuesday 2026-01-20: a weekend and a holiday (MLK Day, Monday 19th)
-HOLIDAY_SETS = ("calendar.start_date=2026-01-16", "calendar.days=5", "calendar.warmup_days=1")
+HOLIDAY_SETS = ("calendar.start_date=2026-01-16", "calendar.days=5", "calendar.warmup_days=1",
+                *AGENT_WORK_SETS)
 
 
 @pytest.fixture(scope="module")
@@ -394,10 +417,9 @@ def test_business_first_reply_and_sla_agree_with_native_tickets(dataset):
     assert (overnight & answered).any()  # spans over closed hours count only open time
 
 
-# The resolution SLA (requester_wait_time): from creation to the last solve (or the
-# horizon), paused while pending, in business or calendar time by the policy. supportsim's
-# clock also runs between a solve and a reopen; Zendesk's requester wait time (new, open
-# and hold only) does not, so the two agree on tickets never reopened.
+# The resolution SLA (requester_wait_time): Zendesk's requester wait time, time new, open
+# or on hold up to the last solve (or the horizon while unsolved or reopened), so paused
+# while pending and while solved before a reopen, in business or calendar time by the policy.
 RESOLUTION = f"""
 {OPEN_HOURS},
 statuses as (
@@ -408,8 +430,9 @@ statuses as (
 ),
 clock as (
     select t.id, ts.schedule_id, t.created_at,
-           coalesce(max(s.spell_start) filter (where s.value = 'solved'),
-                    max(t._fivetran_synced)) as clock_end
+           case when arg_max(s.value, s.spell_start) in ('solved', 'closed')
+                then max(s.spell_start) filter (where s.value = 'solved')
+                else max(t._fivetran_synced) end as clock_end
     from zendesk.ticket t join zendesk.ticket_schedule ts on ts.ticket_id = t.id
     join statuses s on s.ticket_id = t.id
     group by t.id, ts.schedule_id, t.created_at
@@ -446,28 +469,39 @@ order by t.id, t.waiting
 """
 
 
-def test_resolution_sla_agrees_with_native_tickets(dataset):
+# The agent work time SLA: the same clock counting only new and open (hold paused too).
+AGENT_WORK = RESOLUTION.replace("('new', 'open', 'hold')", "('new', 'open')").replace(
+    "'requester_wait_time'", "'agent_work_time'")
+
+
+@pytest.mark.parametrize(("sql", "column"), [("resolution", "resolution"),
+                                             ("agent_work", "agent_work")])
+def test_clock_slas_agree_with_native_tickets(dataset, sql, column):
     native, con = dataset
-    rows = con.execute(RESOLUTION).df()
-    rows["elapsed"] = np.where(rows["in_business_hours"].to_numpy(dtype=bool),
-                               rows["business_seconds"], rows["calendar_seconds"])
-    supportsim = rows.groupby("id").agg(elapsed=("elapsed", "sum"), spells=("spells", "sum"),
-                                        target=("target_minutes", "first"))
-    zendesk = rows[rows["waiting"]].groupby("id")["elapsed"].sum().reindex(supportsim.index,
-                                                                           fill_value=0.0)
-    truth = native.set_index(native["ticket_id"] + TICKET_ID_OFFSET).loc[supportsim.index]
-    expected = truth["sla_resolution_elapsed_minutes"].to_numpy() * 60.0
-    tolerance = supportsim["spells"].to_numpy(dtype=float) + 1.0  # flooring, per spell
-    assert np.all(np.abs(supportsim["elapsed"].to_numpy() - expected) <= tolerance)
-    never_reopened = truth["reopens"].to_numpy() == 0
-    assert np.all(np.abs(zendesk.to_numpy() - expected)[never_reopened]
-                  <= tolerance[never_reopened])
-    target = supportsim["target"].to_numpy(dtype=float) * 60.0
-    elapsed = supportsim["elapsed"].to_numpy()
-    clear = np.abs(elapsed - target) > tolerance
-    breached = elapsed >= target
-    assert (breached == truth["sla_resolution_breached"].to_numpy())[clear].all()
-    assert breached.any()
+    rows = con.execute({"resolution": RESOLUTION, "agent_work": AGENT_WORK}[sql]).df()
+    rows = rows[rows["waiting"].to_numpy(dtype=bool)]
+    # a ticket whose policy sets no such target has no row to say how to count: skipped
+    business = rows["in_business_hours"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    rows["elapsed"] = np.where(business, rows["business_seconds"], rows["calendar_seconds"])
+    zendesk = rows.groupby("id").agg(elapsed=("elapsed", "sum"), spells=("spells", "sum"),
+                                     target=("target_minutes", "first"))
+    truth = native.set_index(native["ticket_id"] + TICKET_ID_OFFSET).loc[zendesk.index]
+    assert len(zendesk) == len(native)
+    target = zendesk["target"].to_numpy(dtype=float)
+    expected = truth[f"sla_{column}_elapsed_minutes"].to_numpy() * 60.0
+    tolerance = zendesk["spells"].to_numpy(dtype=float) + 1.0  # flooring, per spell
+    diff = np.abs(zendesk["elapsed"].to_numpy() - expected)
+    assert np.all(diff[~np.isnan(target)] <= tolerance[~np.isnan(target)])
+    native_target = truth[f"sla_{column}_target_minutes"].to_numpy(dtype=float)
+    assert np.array_equal(np.isnan(target), np.isnan(native_target))
+    assert np.array_equal(target[~np.isnan(target)], native_target[~np.isnan(native_target)])
+    elapsed = zendesk["elapsed"].to_numpy()
+    clear = np.abs(elapsed - target * 60.0) > tolerance
+    breached = elapsed >= target * 60.0
+    assert (breached == truth[f"sla_{column}_breached"].to_numpy())[clear].all()
+    assert breached.any() and (~np.isnan(target)).any() and np.isnan(target).any() == (
+        column == "agent_work")
+    assert (truth["on_hold_seconds"].to_numpy()[~np.isnan(target)] > 0).any()  # holds count
 
 
 # --------------------------------------------------------------------------- hand-built cases
@@ -494,7 +528,10 @@ HAND_TICKETS = {  # id: (created_at, comments [(created, user, public)], expecte
 }
 HAND_STATUS = [(5, "new", "2026-01-06 15:00:00"), (5, "open", "2026-01-06 15:05:00"),
                (5, "solved", "2026-01-06 15:21:00"), (5, "open", "2026-01-06 16:00:00"),
-               (5, "solved", "2026-01-06 16:30:00")]
+               (5, "solved", "2026-01-06 16:30:00"),
+               (7, "new", "2026-01-07 15:00:00"), (7, "open", "2026-01-07 15:10:00"),
+               (7, "hold", "2026-01-07 15:20:00"), (7, "open", "2026-01-07 16:00:00"),
+               (7, "solved", "2026-01-07 16:30:00")]
 
 
 @pytest.fixture()
@@ -561,6 +598,34 @@ def test_hand_built_replies_reopens_resolution(hand_built):
     assert rows.loc[5, "reopens"] == 1 and rows.loc[5, "last_status"] == "solved"
     assert rows.loc[5, "first_resolution_seconds"] == 21 * 60
     assert rows.loc[5, "full_resolution_seconds"] == 90 * 60
+
+
+def test_hand_built_reopened_requester_wait_time(hand_built):
+    # Ticket 5 (Tuesday 10:00-11:30 New York, all in business hours): new 15:00, open
+    # 15:05, solved 15:21, reopened 16:00, solved 16:30 UTC. Requester wait time: 21 min
+    # to the first solve + 30 min after the reopen = 51 min; the 39 min solved do not count.
+    policy = json.dumps({"minutes": 50, "in_business_hours": True})
+    hand_built.execute("insert into zendesk.ticket_field_history values "
+                       "(5, 'requester_wait_time', ?, '2026-01-06 15:00:00')", [policy])
+    rows = hand_built.execute(RESOLUTION).df()
+    waiting = rows[(rows["id"] == 5) & rows["waiting"]].iloc[0]
+    assert waiting["calendar_seconds"] == 51 * 60 and waiting["business_seconds"] == 51 * 60
+    assert waiting["target_minutes"] == 50  # 51 >= 50: breached, by one minute
+
+
+def test_hand_built_agent_work_time_leaves_out_hold(hand_built):
+    # Ticket 7 (Wednesday 10:00-11:30 New York): new 15:00, open 15:10, on hold 15:20 to
+    # 16:00, open again, solved 16:30 UTC. Agent work time (new, open): 10 + 10 + 30 = 50
+    # min; requester wait time also counts the 40 min on hold: 90 min.
+    for field in ("agent_work_time", "requester_wait_time"):
+        policy = json.dumps({"minutes": 60, "in_business_hours": True})
+        hand_built.execute("insert into zendesk.ticket_field_history values "
+                           "(7, ?, ?, '2026-01-07 15:00:00')", [field, policy])
+    for sql, minutes in ((AGENT_WORK, 50), (RESOLUTION, 90)):
+        rows = hand_built.execute(sql).df()
+        counted = rows[(rows["id"] == 7) & rows["waiting"]].iloc[0]
+        assert counted["calendar_seconds"] == minutes * 60
+        assert counted["business_seconds"] == minutes * 60
 
 
 # The next-reply SLA: every end-user comment after the description waits for the next
