@@ -4,7 +4,7 @@
   ``all``) exceed a baseline by more than ``alerts.volume_buffer`` (20%:
   contacts > 1.2 x the baseline). ``alerts.baseline`` chooses it:
 
-  - ``same_weekday`` (default): the mean of the same weekday in the
+  - ``same_weekday``: the mean of the same weekday in the
     ``alerts.trailing_weeks`` (4) weeks before, holidays left out (a holiday is
     no ordinary Monday), from the second week with at least
     ``MIN_SAME_WEEKDAYS`` (2) of them. Weekly seasonality is the largest swing
@@ -12,13 +12,16 @@
     baseline), so only a day unusual for its weekday is flagged: in the
     baseline's ordinary weeks nothing is, while a month-end or demand-event
     surge is.
-  - ``trailing_7_day``: the mean of the ``alerts.trailing_days`` (7) days
-    before, the day itself excluded; issue 4's first definition. Weekends pull
-    that mean down, so with weekday-heavy channels it flags most weekdays.
+  - ``trailing_7_day`` (default): the mean of the ``alerts.trailing_days`` (7)
+    days before, the day itself excluded; the alert view's definition in
+    issue 4. Weekends pull that mean down, so with weekday-heavy channels it
+    flags most weekdays (Mondays above all), which is what a course on
+    weekly patterns looks for; planners use ``same_weekday`` (baseline.yaml).
 
   Days without a full trailing window (at least ``MIN_SAME_WEEKDAYS`` same
   weekdays) raise no alert. A surge must also clear count noise: contacts >
-  mean + ``alerts.noise_sigmas`` (3) x sqrt(mean), the upper control limit of
+  mean + ``alerts.noise_sigmas`` x sqrt(mean) (0 by default; 3 in
+  baseline.yaml), the upper control limit of
   a c chart for Poisson counts (Montgomery, Introduction to Statistical
   Quality Control, 7th ed., sec. 7.3.1), so a small channel (25 social
   contacts a day) is not flagged for a swing that is chance alone. With

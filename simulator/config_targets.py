@@ -128,9 +128,13 @@ class QaConfig(Model):
 class AlertConfig(Model):
     """The alert view: volume surges and tickets at SLA risk (simulator/alerts.py)."""
 
-    baseline: Literal["trailing_7_day", "same_weekday"] = "same_weekday"
+    # The default is the alert view's definition: volume above the trailing
+    # 7-day mean (the day excluded) by more than the buffer. It flags every
+    # busy weekday after a quiet weekend; "same_weekday" with noise_sigmas 3
+    # flags only unusual days (baseline.yaml uses it).
+    baseline: Literal["trailing_7_day", "same_weekday"] = "trailing_7_day"
     trailing_days: Annotated[int, Field(ge=1, le=60)] = 7
     trailing_weeks: Annotated[int, Field(ge=2, le=52)] = 4
     volume_buffer: Annotated[float, Field(ge=0.0)] = 0.20
-    noise_sigmas: Annotated[float, Field(ge=0.0)] = 3.0
+    noise_sigmas: Annotated[float, Field(ge=0.0)] = 0.0
     sla_risk_share: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.80
