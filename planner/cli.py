@@ -324,6 +324,7 @@ def tradeoff(scenario: str, overrides: tuple[str, ...], headcount_range: str | N
              confidence: float, seed: int, out: str | None, force: bool, as_json: bool) -> None:
     """What each extra agent (or budget step) buys: KPIs with intervals per point."""
     from planner.plan import PlanOptions
+    from planner.report import write_report
     from planner.runner import default_workers
     from planner.tradeoff import parse_range, sweep, tradeoff_frame
     from simulator.export import write_csv, write_run_folder
@@ -346,7 +347,11 @@ def tradeoff(scenario: str, overrides: tuple[str, ...], headcount_range: str | N
     frame = tradeoff_frame(points, kind)
     manifest = {"command": "tradeoff", "scenario": config.name, "seed": seed,
                 "replications": replications, kind: text}
-    write_run_folder(folder, force, lambda path: write_csv(frame, path / "tradeoff.csv"), manifest)
+    def fill(path: Path) -> None:
+        write_csv(frame, path / "tradeoff.csv")
+        write_report(path, "tradeoff")
+
+    write_run_folder(folder, force, fill, manifest)
     if as_json:
         click.echo(json.dumps(clean_json({"folder": str(folder),
                                           "points": frame.to_dict(orient="records")}), indent=2))
@@ -370,6 +375,19 @@ def tradeoff(scenario: str, overrides: tuple[str, ...], headcount_range: str | N
     console = Console(width=max(Console().width, 160))
     console.print(table)
     console.print(f"run folder: {folder}")
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path())
+def report(run_dir: str) -> None:
+    """Rebuild report.html (plotly charts, one offline file) of a plan or tradeoff folder."""
+    from planner.report import ReportError, rebuild_report
+
+    try:
+        path = rebuild_report(Path(run_dir))
+    except ReportError as exc:
+        raise BadInput(str(exc)) from None
+    click.echo(f"report: {path}")
 
 
 class _progress_bar:

@@ -1,5 +1,5 @@
 """A plan as data and as files: plan.json, schedule.csv, roster.csv, rotation.csv,
-coverage.csv, verification.csv. Nothing here prints; the CLI does."""
+coverage.csv, verification.csv and report.html. Nothing here prints; the CLI does."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from planner.plan import Plan, channel_split, fte
+from planner.report import write_report
 from planner.requirements import workload_agents
 from planner.schedule import schedule_table
 from simulator import __version__
@@ -178,6 +179,7 @@ def write_plan_folder(plan: Plan, folder: Path, force: bool, seed: int, replicat
         write_csv(coverage_frame(plan), path / "coverage.csv")
         write_csv(verification_frame(plan), path / "verification.csv")
         (path / "scenario.planned.yaml").write_text(dump_scenario(plan.config), encoding="utf-8")
+        write_report(path, "plan")
 
     manifest = {"supportsim_version": __version__, "command": "plan", "scenario": plan.config.name,
                 "seed": seed, "replications": replications,

@@ -56,7 +56,7 @@ def iso_strings(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -115,7 +115,7 @@ def write_run_folder(target: Path, force: bool, fill: Callable[[Path], None],
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         fill(staging)
-        files = {p.name: {"sha256": _sha256(p), "bytes": p.stat().st_size}
+        files = {p.name: {"sha256": file_sha256(p), "bytes": p.stat().st_size}
                  for p in sorted(staging.iterdir()) if p.is_file()}
         write_json({**manifest, "files": files}, staging / "manifest.json")
         if target.exists():

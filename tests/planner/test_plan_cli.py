@@ -27,7 +27,7 @@ def test_plan_writes_its_folder_and_exits_0_when_targets_hold(tmp_path):
     payload = json.loads(result.output)
     assert payload["targets_hold"] and payload["headcount"]["total_headcount"] > 0
     for name in ("plan.json", "schedule.csv", "roster.csv", "rotation.csv", "coverage.csv",
-                 "verification.csv", "manifest.json", "scenario.planned.yaml"):
+                 "verification.csv", "manifest.json", "scenario.planned.yaml", "report.html"):
         assert (out / name).is_file(), name
     roster = pd.read_csv(out / "roster.csv")
     assert len(roster) == payload["headcount"]["total_headcount"]
@@ -61,7 +61,7 @@ def test_tradeoff_curve_rises_with_headcount(tmp_path):
     points = json.loads(result.output)["points"]
     assert [p["headcount"] for p in points] == [15, 18]
     assert points[1]["phone.service_level"] > points[0]["phone.service_level"]
-    assert (out / "tradeoff.csv").is_file()
+    assert (out / "tradeoff.csv").is_file() and (out / "report.html").is_file()
 
 
 def test_tradeoff_bad_ranges_exit_2():
