@@ -9,6 +9,7 @@ stdout.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -378,9 +379,94 @@ def tradeoff(scenario: str, overrides: tuple[str, ...], headcount_range: str | N
 
 
 @cli.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
+              help="Override a field in every scenario (repeatable).")
+@click.option("--days", type=int, default=None, help="Days to simulate (default: each scenario's).")
+@click.option("--replications", type=click.IntRange(min=2), default=5, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Local processes [default: number of cores].")
+@click.option("--confidence", type=click.FloatRange(0.5, 1, max_open=True), default=0.95,
+              show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Run folder [default: outputs/compare-<first>-<n>-scenarios-s<seed>].")
+@click.option("--force", is_flag=True, help="Replace an existing run folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON on stdout.")
+def compare(scenarios: tuple[str, ...], overrides: tuple[str, ...], days: int | None,
+            replications: int, workers: int | None, confidence: float, seed: int,
+            out: str | None, force: bool, as_json: bool) -> None:
+    """Scenarios side by side (same seeds): KPIs, cost and the change each one makes."""
+    from planner.compare import comparison_frame, run_comparison, story_frame
+    from planner.report import write_report
+    from planner.runner import default_workers
+    from simulator.export import write_csv, write_run_folder
+
+    if len(scenarios) < 2:
+        raise BadInput("SCENARIOS: give at least two scenarios to compare")
+    configs = [_load(path, overrides, days) for path in scenarios]
+    names = [c.name for c in configs]
+    if len(set(names)) != len(names):
+        raise BadInput(f"SCENARIOS: scenario names must differ, got {', '.join(names)}")
+    label = f"compare-{names[0]}-{len(names)}-scenarios-s{seed}"
+    folder = Path(out) if out else Path("outputs") / label
+    if folder.exists() and not force:
+        raise BadInput(f"--out: folder '{folder}' exists; use --force to replace it")
+    with _progress_bar() as update:
+        outcomes = run_comparison(configs, seed, replications, workers or default_workers(),
+                                  progress=lambda done, total: update("simulating", done, total))
+    frame = comparison_frame(outcomes, confidence)
+    story = story_frame(outcomes)
+
+    def fill(path: Path) -> None:
+        write_csv(frame, path / "compare.csv")
+        write_csv(story, path / "story.csv")
+        write_report(path, "compare")
+
+    manifest = {"command": "compare", "scenarios": names, "seed": seed,
+                "replications": replications, "confidence": confidence}
+    write_run_folder(folder, force, fill, manifest)
+    if as_json:
+        click.echo(json.dumps(clean_json({"folder": str(folder),
+                                          "rows": frame.to_dict(orient="records")}), indent=2))
+        return
+    _print_comparison(frame, names, replications, confidence, folder)
+
+
+def _figure(value: float, sign: str = "") -> str:
+    """Three significant figures, thousands in full (56,641 rather than 5.66e+04)."""
+    if math.isnan(value):  # nothing to measure (e.g. no answered call)
+        return "-"
+    return f"{value:{sign},.0f}" if abs(value) >= 1000 else f"{value:{sign}.3g}"
+
+
+def _print_comparison(frame, names: list[str], replications: int, confidence: float,
+                      folder: Path) -> None:
+    table = Table(title=f"{replications} replications, same seeds; {confidence:.0%} intervals; "
+                        f"change against {names[0]} paired")
+    table.add_column("KPI")
+    for index, name in enumerate(names):
+        table.add_column(name if index == 0 else f"{name} (change)", justify="right")
+    for metric in dict.fromkeys(frame["metric"]):
+        cells = [metric]
+        for index, name in enumerate(names):
+            row = frame[(frame["metric"] == metric) & (frame["scenario"] == name)].iloc[0]
+            text = _figure(row["mean"])
+            if index:
+                text += (f" ({_figure(row['difference'], '+')}, "
+                         f"{_figure(row['difference_low'], '+')} to "
+                         f"{_figure(row['difference_high'], '+')})")
+            cells.append(text)
+        table.add_row(*cells)
+    console = Console(width=max(Console().width, 160))
+    console.print(table)
+    console.print(f"run folder: {folder}")
+
+
+@cli.command()
 @click.argument("run_dir", type=click.Path())
 def report(run_dir: str) -> None:
-    """Rebuild report.html (plotly charts, one offline file) of a plan or tradeoff folder."""
+    """Rebuild report.html (plotly charts, one offline file) of a plan, tradeoff or compare folder."""
     from planner.report import ReportError, rebuild_report
 
     try:

@@ -1,7 +1,7 @@
 """report.html: a run folder's charts and tables in one self-contained, offline file.
 
 Built from the folder's own files (plan.json and coverage.csv for a plan,
-tradeoff.csv for a trade-off sweep), so ``supportsim report RUN_DIR`` can
+tradeoff.csv for a trade-off sweep, compare.csv and story.csv for a comparison), so ``supportsim report RUN_DIR`` can
 rebuild it at any time and it never disagrees with the numbers beside it.
 Figures are plotly; plotly.js is embedded once, so the file opens without a
 network. Every figure gets a fixed element id, so the same folder gives the
@@ -27,6 +27,7 @@ from simulator.export import file_sha256, write_json
 
 GOOD, BAD, NEUTRAL = "#2a9d8f", "#e76f51", "#6c757d"
 REQUIRED, SCHEDULED = "#264653", "#e9c46a"
+PALETTE = (REQUIRED, BAD, GOOD, SCHEDULED, NEUTRAL, "#8ab17d")  # one colour per scenario
 CSS = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
@@ -52,8 +53,10 @@ def write_report(folder: Path, command: str | None = None) -> Path:
         text = plan_report(folder)
     elif command == "tradeoff":
         text = tradeoff_report(folder)
+    elif command == "compare":
+        text = compare_report(folder)
     else:
-        raise ReportError(f"RUN_DIR: a report needs a plan or tradeoff run folder, "
+        raise ReportError(f"RUN_DIR: a report needs a plan, tradeoff or compare run folder, "
                           f"got a '{command}' folder")
     path = folder / "report.html"
     staging = folder / ".report.html.tmp"
@@ -125,6 +128,92 @@ def tradeoff_report(folder: Path) -> str:
         ("The points", _frame_table(frame), None),
     ]
     return _page(title, sections)
+
+
+# Shown for a comparison: (metric, label); live channels are added as they occur.
+COMPARED = (("overall.sla_first_response_compliance", "first-response SLA compliance"),
+            ("overall.sla_resolution_compliance", "resolution SLA compliance"),
+            ("overall.csat_satisfied_rate", "CSAT (share 4-5)"),
+            ("overall.open_at_horizon", "open backlog at the end"),
+            ("overall.cost_per_ticket", "cost per ticket"),
+            ("overall.agent_cost", "agent cost"))
+
+
+def compare_report(folder: Path) -> str:
+    frame = pd.read_csv(_read(folder, "compare.csv"))
+    story = pd.read_csv(_read(folder, "story.csv"))
+    scenarios = list(dict.fromkeys(frame["scenario"]))
+    title = "Scenarios compared: " + ", ".join(scenarios)
+    sections = [
+        ("Key KPIs by scenario", comparison_figure(frame),
+         "Mean and confidence interval over replications with the same seeds."),
+        (f"Change against {scenarios[0]}", _difference_table(frame),
+         ("Paired over replications (common random numbers): an interval that excludes 0 is "
+         "a real difference.")),
+        ("The story: contacts per hour and open backlog", story_figure(story), None),
+    ]
+    return _page(title, sections)
+
+
+def _compared_metrics(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    present = set(frame["metric"])
+    live = [(m, m.replace(".", " ").replace("_", " ")) for m in sorted(present)
+            if m.endswith((".service_level", ".abandonment_rate")) and not m.startswith("overall")]
+    return live + [(m, label) for m, label in COMPARED if m in present]
+
+
+def comparison_figure(frame: pd.DataFrame) -> go.Figure:
+    metrics = _compared_metrics(frame)
+    cols = 2
+    rows = max(1, -(-len(metrics) // cols))
+    figure = make_subplots(rows=rows, cols=cols, subplot_titles=[label for _, label in metrics],
+                           vertical_spacing=0.35 / rows)
+    colours = PALETTE
+    for index, (metric, _) in enumerate(metrics):
+        part = frame[frame["metric"] == metric]
+        figure.add_trace(go.Bar(
+            x=part["scenario"].tolist(), y=part["mean"].tolist(),
+            marker_color=[colours[i % len(colours)] for i in range(len(part))],
+            error_y={"type": "data", "symmetric": False,
+                     "array": (part["high"] - part["mean"]).tolist(),
+                     "arrayminus": (part["mean"] - part["low"]).tolist()},
+            showlegend=False, name=metric), row=index // cols + 1, col=index % cols + 1)
+    figure.update_layout(height=260 * rows + 40, margin={"l": 50, "r": 20, "t": 40})
+    return figure
+
+
+def story_figure(story: pd.DataFrame) -> go.Figure:
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=False, vertical_spacing=0.12,
+                           subplot_titles=["contacts per hour (all channels)",
+                                           "open tickets at the hour's end"])
+    for index, scenario in enumerate(dict.fromkeys(story["scenario"])):
+        part = story[story["scenario"] == scenario]
+        hours = part["hour"].str.slice(0, 16).tolist()
+        colour = PALETTE[index % len(PALETTE)]
+        for row, column in ((1, "contacts"), (2, "open_backlog")):
+            figure.add_trace(go.Scatter(x=hours, y=part[column].tolist(), mode="lines",
+                                        name=scenario, legendgroup=scenario,
+                                        line={"color": colour},
+                                        showlegend=row == 1), row=row, col=1)
+    figure.update_layout(height=620, margin={"l": 50, "r": 20, "t": 40})
+    return figure
+
+
+def _signed(value: float) -> str:
+    return f"{value:+,.0f}" if abs(value) >= 1000 else f"{value:+.3g}"
+
+
+def _difference_table(frame: pd.DataFrame) -> str:
+    scenarios = list(dict.fromkeys(frame["scenario"]))
+    rows = []
+    for metric, _ in _compared_metrics(frame):
+        row = [metric]
+        for scenario in scenarios[1:]:
+            item = frame[(frame["metric"] == metric) & (frame["scenario"] == scenario)].iloc[0]
+            row.append(f"{_signed(item['difference'])} ({_signed(item['difference_low'])} to "
+                       f"{_signed(item['difference_high'])})")
+        rows.append(row)
+    return _table(["KPI", *scenarios[1:]], rows)
 
 
 # --------------------------------------------------------------------------- figures

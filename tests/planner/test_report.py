@@ -83,7 +83,7 @@ def test_report_refuses_folders_it_cannot_draw(tmp_path):
     (simulate / "manifest.json").write_text(json.dumps({"command": "simulate"}))
     result = CliRunner().invoke(cli, ["report", str(simulate)])
     assert result.exit_code == 2
-    assert "needs a plan or tradeoff run folder, got a 'simulate' folder" in result.output
+    assert "needs a plan, tradeoff or compare run folder, got a 'simulate' folder" in result.output
     assert not (simulate / "report.html").exists()
     with pytest.raises(ReportError, match="is not a folder"):
         rebuild_report(tmp_path / "missing")
@@ -117,12 +117,36 @@ def test_tradeoff_report_shows_what_each_agent_buys(tmp_path):
     assert list(bars.y) == pytest.approx([0.1, 0.05])  # (0.8 - 0.6) / 2 agents, (0.9 - 0.8) / 2
 
 
+def compare_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "compare"
+    folder.mkdir()
+    rows = []
+    for scenario, level, extra in (("baseline", 0.9, 0.0), ("outage", 0.7, -0.2)):
+        for metric, value in (("phone.service_level", level),
+                              ("overall.cost_per_ticket", 20 - 10 * extra)):
+            rows.append({"scenario": scenario, "metric": metric, "mean": value,
+                         "low": value - 0.02, "high": value + 0.02, "difference": extra,
+                         "difference_low": extra - 0.01, "difference_high": extra + 0.01})
+    pd.DataFrame(rows).to_csv(folder / "compare.csv", index=False)
+    hours = [f"2026-01-05T{h:02d}:00:00+00:00" for h in range(24)]
+    pd.DataFrame({"scenario": ["baseline"] * 24 + ["outage"] * 24, "hour": hours * 2,
+                  "contacts": [10.0] * 24 + [10.0] * 10 + [40.0] * 6 + [10.0] * 8,
+                  "open_backlog": [5.0] * 48}).to_csv(folder / "story.csv", index=False)
+    return folder
+
+
+def test_compare_report_marks_the_change_against_the_first_scenario(tmp_path):
+    text = write_report(compare_folder(tmp_path), "compare").read_text()
+    assert len(re.findall(r'<div id="figure-\d+"', text)) == 2
+    assert "Change against baseline" in text and "-0.2 (-0.21 to -0.19)" in text
+
+
 @pytest.mark.skipif(CHROMIUM is None and not os.environ.get("SUPPORTSIM_REQUIRE_CHROMIUM"),
                     reason="Debian's chromium is not installed (CI installs it)")
 def test_headless_chromium_draws_every_figure(tmp_path):
     assert CHROMIUM, "SUPPORTSIM_REQUIRE_CHROMIUM is set but chromium is missing"
-    for folder in (plan_folder(tmp_path), tradeoff_folder(tmp_path)):
-        path = write_report(folder, None if folder.name == "plan" else "tradeoff")
+    for folder in (plan_folder(tmp_path), tradeoff_folder(tmp_path), compare_folder(tmp_path)):
+        path = write_report(folder, None if folder.name == "plan" else folder.name)
         dom = subprocess.run(
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
              "--virtual-time-budget=10000", "--dump-dom", path.as_uri()],
