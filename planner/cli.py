@@ -52,6 +52,18 @@ def scenario_options(command):
     return click.argument("scenario", type=click.Path(dir_okay=False))(command)
 
 
+def replication_options(command):
+    """--replications (default 5), --workers, --confidence and --seed of a sweep or comparison."""
+    command = click.option("--seed", type=int, default=1, show_default=True,
+                           help="Random seed.")(command)
+    command = click.option("--confidence", type=click.FloatRange(0.5, 1, max_open=True),
+                           default=0.95, show_default=True)(command)
+    command = click.option("--workers", type=click.IntRange(min=1), default=None,
+                           help="Local processes [default: number of cores].")(command)
+    return click.option("--replications", type=click.IntRange(min=2), default=5,
+                        show_default=True)(command)
+
+
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="supportsim")
 def cli() -> None:
@@ -310,12 +322,7 @@ def plan(scenario: str, overrides: tuple[str, ...], replications: int, workers: 
               help="Sweep total headcount, e.g. 40:70:5.")
 @click.option("--budget", "budget_range", default=None, metavar="LO:HI:STEP",
               help="Sweep the weekly paid-cost budget instead, e.g. 30000:60000:5000.")
-@click.option("--replications", type=click.IntRange(min=2), default=5, show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Local processes [default: number of cores].")
-@click.option("--confidence", type=click.FloatRange(0.5, 1, max_open=True), default=0.95,
-              show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
+@replication_options
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Run folder [default: outputs/tradeoff-<scenario>-s<seed>].")
 @click.option("--force", is_flag=True, help="Replace an existing run folder.")
@@ -383,12 +390,7 @@ def tradeoff(scenario: str, overrides: tuple[str, ...], headcount_range: str | N
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
               help="Override a field in every scenario (repeatable).")
 @click.option("--days", type=int, default=None, help="Days to simulate (default: each scenario's).")
-@click.option("--replications", type=click.IntRange(min=2), default=5, show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Local processes [default: number of cores].")
-@click.option("--confidence", type=click.FloatRange(0.5, 1, max_open=True), default=0.95,
-              show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
+@replication_options
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Run folder [default: outputs/compare-<first>-<n>-scenarios-s<seed>].")
 @click.option("--force", is_flag=True, help="Replace an existing run folder.")
