@@ -467,6 +467,35 @@ def _print_comparison(frame, names: list[str], replications: int, confidence: fl
 
 @cli.command()
 @click.argument("run_dir", type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON on stdout.")
+def rerun(run_dir: str, as_json: bool) -> None:
+    """Repeat a simulate or generate run from its folder and check every file's sha256.
+
+    Exit 0 when every file is byte-identical, 3 when one differs or is missing.
+    """
+    from simulator.rerun import RerunError
+    from simulator.rerun import rerun as repeat
+
+    try:
+        result = repeat(Path(run_dir))
+    except RerunError as exc:
+        raise BadInput(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps({"command": result.command, "reproduced": result.reproduced,
+                               "identical": list(result.identical),
+                               "different": list(result.different),
+                               "missing": list(result.missing)}, indent=2))
+    else:
+        click.echo(f"{len(result.identical)} files identical, {len(result.different)} differ, "
+                   f"{len(result.missing)} missing")
+        for name in (*result.different, *result.missing):
+            click.echo(f"  not reproduced: {name}")
+    if not result.reproduced:
+        raise TargetsUnmet(f"not reproduced: {', '.join((*result.different, *result.missing))}")
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path())
 def report(run_dir: str) -> None:
     """Rebuild report.html (plotly charts, one offline file) of a plan, tradeoff or compare folder."""
     from planner.report import ReportError, rebuild_report

@@ -29,8 +29,7 @@ from simulator.demand import build_demand
 from simulator.dictionary import dictionary_frame, dictionary_markdown
 from simulator.engine import simulate
 from simulator.enrich import build_directory
-from simulator.export import _sha256 as file_sha256
-from simulator.export import with_timestamps, write_json, write_run_folder
+from simulator.export import file_sha256, with_timestamps, write_json, write_run_folder
 from simulator.loading import dump_scenario
 from simulator.messiness import check_level, expected_answers, make_messy, true_parameters
 from simulator.pipeline import scenario_hash
@@ -138,7 +137,9 @@ def run_generate(config: ScenarioConfig, seed: int, out: Path, request: Generate
     manifest = {"supportsim_version": __version__, "command": "generate", "scenario": config.name,
                 "seed": seed, "replication": 0, "scenario_sha256": scenario_hash(config),
                 "timezone": config.calendar.timezone, "shape": request.shape,
-                "formats": list(request.formats)}
+                "formats": list(request.formats),
+                "tables": list(request.tables) if request.tables else None,
+                "messy": request.messy, "csat_three": request.options.csat_three}
     result = simulate(config, seed, progress=lambda done, total: report("simulating", done, total))
     report("shaping tables", 0, None)
     datasets = build_datasets(config, result)
