@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 FORMATS = ("csv", "parquet", "xlsx", "jsonl", "duckdb")
@@ -83,52 +84,96 @@ def _is_text(series: pd.Series) -> bool:
     return dtype == object or isinstance(dtype, pd.StringDtype)
 
 
-def time_text(series: pd.Series) -> pd.Series:
-    """ISO 8601 text, vectorised with numpy (strftime is far slower)."""
+def time_arrow(series: pd.Series) -> pa.Array:
+    """ISO 8601 text as an Arrow string array (missing values null).
+
+    Vectorised in Arrow: casting a timestamp to text is several times faster
+    than numpy's ``datetime_as_string`` and far faster than ``strftime``.
+    """
     missing = series.isna().to_numpy()
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         if str(series.dt.tz) == "UTC":
             utc = series.dt.tz_localize(None).to_numpy(dtype="datetime64[s]")
-            text = np.char.add(np.datetime_as_string(utc, unit="s"), "Z")
-        else:
-            local = series.dt.tz_localize(None).to_numpy(dtype="datetime64[ms]")
-            utc = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ms]")
-            minutes = np.where(missing, 0, (local - utc).astype("timedelta64[m]").astype(np.int64))
-            offsets, inverse = np.unique(minutes, return_inverse=True)
-            labels = np.array([f"{'-' if m < 0 else '+'}{abs(m) // 60:02d}:{abs(m) % 60:02d}"
-                               for m in offsets.tolist()])
-            text = np.char.add(np.datetime_as_string(local, unit="ms"), labels[inverse])
-    else:
-        naive = series.to_numpy(dtype="datetime64[s]")
-        text = np.char.replace(np.datetime_as_string(naive, unit="s"), "T", " ")
-    values = text.astype(object)
-    values[missing] = None
+            return pc.binary_join_element_wise(_iso_t(utc, missing), "Z", "")
+        local = series.dt.tz_localize(None).to_numpy(dtype="datetime64[ms]")
+        utc = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ms]")
+        minutes = np.where(missing, 0, (local - utc).astype("timedelta64[m]").astype(np.int64))
+        offsets, inverse = np.unique(minutes, return_inverse=True)
+        labels = pa.array([f"{'-' if m < 0 else '+'}{abs(m) // 60:02d}:{abs(m) % 60:02d}"
+                           for m in offsets.tolist()], type=pa.string())
+        return pc.binary_join_element_wise(_iso_t(local, missing),
+                                           labels.take(pa.array(inverse.ravel())), "")
+    naive = series.to_numpy(dtype="datetime64[s]")
+    return pc.cast(pa.array(naive, mask=missing), pa.string())  # 2026-01-05 09:00:00
+
+
+def _iso_t(stamps: np.ndarray, missing: np.ndarray) -> pa.Array:
+    """``2026-01-05T09:00:00[.250]``: Arrow writes a space between date and time."""
+    text = pc.cast(pa.array(stamps, mask=missing), pa.string())
+    return pc.replace_substring(text, " ", "T", max_replacements=1)
+
+
+def time_text(series: pd.Series) -> pd.Series:
+    """ISO 8601 text (``time_arrow``) as Python strings, missing values None."""
+    values = time_arrow(series).to_numpy(zero_copy_only=False)
     return pd.Series(values, index=series.index, dtype=object)
+
+
+def _formula_like(values) -> np.ndarray:
+    """Which values are text beginning with a formula prefix (value by value)."""
+    return np.array([isinstance(v, str) and v.startswith(FORMULA_PREFIXES) for v in values],
+                    dtype=bool)
+
+
+def formula_risk(series: pd.Series) -> np.ndarray:
+    """Boolean mask of the text values a spreadsheet would read as a formula.
+
+    Vectorised: a categorical is checked once per category, Arrow-backed or
+    all-text object columns with one Arrow regex; only mixed object columns
+    are checked value by value.
+    """
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        risky_category = _formula_like(series.cat.categories)
+        codes = series.cat.codes.to_numpy()
+        return np.append(risky_category, False)[np.where(codes >= 0, codes, risky_category.size)]
+    try:
+        text = pa.array(series, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed objects
+        return _formula_like(series.tolist())
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
+        return np.zeros(len(series), dtype=bool)  # no text at all
+    match = pc.match_substring_regex(text, "^[=+\\-@]").fill_null(False)
+    return match.to_numpy(zero_copy_only=False)
 
 
 def escape_formula(series: pd.Series) -> pd.Series:
     """Text a spreadsheet would read as a formula gets a leading single quote."""
-    text = series.astype(object)
-    try:
-        risky = text.str.startswith(FORMULA_PREFIXES, na=False).to_numpy(dtype=bool)
-    except (AttributeError, TypeError):  # not all text: check value by value
-        risky = np.array([isinstance(v, str) and v.startswith(FORMULA_PREFIXES) for v in text])
+    risky = formula_risk(series)
     if not risky.any():
         return series
+    text = series.astype(object)
     return text.where(~risky, "'" + text[risky].astype(str))
 
 
-def text_frame(chunk: pd.DataFrame, escape: bool) -> pd.DataFrame:
-    """Timestamps as ISO text, names flattened, formula-like text escaped (CSV)."""
-    out = {}
+def text_frame(chunk: pd.DataFrame, escape: bool) -> pa.Table:
+    """Timestamps as ISO text, names flattened, formula-like text escaped (CSV);
+    a column that is all missing is typed text."""
+    arrays, names = [], []
     for column in chunk.columns:
         series = chunk[column]
         if pd.api.types.is_datetime64_any_dtype(series.dtype):
-            series = time_text(series)
-        elif escape and _is_text(series):
-            series = escape_formula(series)
-        out[flat_name(column)] = series
-    return pd.DataFrame(out, index=chunk.index)
+            array = time_arrow(series)
+        else:
+            if escape and _is_text(series):
+                series = escape_formula(series)
+            array = pa.Array.from_pandas(series)
+            if isinstance(array, pa.ChunkedArray):
+                array = array.combine_chunks()
+        if pa.types.is_null(array.type):
+            array = array.cast(pa.string())
+        arrays.append(array)
+        names.append(flat_name(column))
+    return pa.Table.from_arrays(arrays, names=names)
 
 
 # --------------------------------------------------------------------------- CSV, JSON Lines
@@ -141,11 +186,8 @@ def write_csv(frame: pd.DataFrame, path: Path, progress: Progress | None = None)
 
     with path.open("wb") as handle:
         for index, chunk in enumerate(chunks(frame)):
-            table = pa.Table.from_pandas(text_frame(chunk, escape=True), preserve_index=False)
-            table = table.cast(pa.schema([pa.field(f.name, pa.string()) if pa.types.is_null(f.type)
-                                          else f for f in table.schema]))
-            pacsv.write_csv(table, handle, pacsv.WriteOptions(include_header=index == 0,
-                                                              quoting_style="needed"))
+            options = pacsv.WriteOptions(include_header=index == 0, quoting_style="needed")
+            pacsv.write_csv(text_frame(chunk, escape=True), handle, options)
             if progress:
                 progress(len(chunk))
 
