@@ -30,6 +30,7 @@ from simulator.calendar import Calendar
 from simulator.config import CHANNELS, PRIORITIES, TIERS, ScenarioConfig
 from simulator.engine import EngineResult
 from simulator.intervals import build_intervals
+from simulator.labels import text_column
 from simulator.lifecycle import EVENT_STATUS
 from simulator.periods import split_by_day
 from simulator.qa import build_qa_reviews
@@ -40,6 +41,8 @@ from simulator.timeline import build_agent_states
 STATUS_NAMES = {s.value: s.name.lower() for s in Status}
 EVENT_NAMES = {e.value: e.name.lower() for e in Event}
 EVENT_TO_STATUS = {int(e): int(s) for e, s in EVENT_STATUS.items()} | {int(Event.ASSIGN): int(Status.OPEN)}
+STATUS_OF_EVENT = np.full(max(EVENT_NAMES) + 1, -1, dtype=np.int64)  # event code -> status or -1
+STATUS_OF_EVENT[list(EVENT_TO_STATUS)] = list(EVENT_TO_STATUS.values())
 
 
 TABLE_NAMES = ("contacts", "tickets", "events", "agent_states", "intervals", "daily",
@@ -208,9 +211,12 @@ def _reopens_within(events: pd.DataFrame, seconds: float) -> pd.Series:
 
 
 def _status_at_horizon(events: pd.DataFrame) -> pd.Series:
-    status = events["event"].map(EVENT_TO_STATUS)
-    rows = events.assign(status=status).dropna(subset=["status"])
-    return rows.drop_duplicates("ticket", keep="last").set_index("ticket")["status"]
+    """Each ticket's status after its last status-changing event (events in time order)."""
+    status = STATUS_OF_EVENT[events["event"].to_numpy().astype(np.int64)]
+    changed = status >= 0
+    ticket = events["ticket"].to_numpy()[changed][::-1]
+    unique, last = np.unique(ticket, return_index=True)
+    return pd.Series(status[changed][::-1][last], index=unique)
 
 
 def _add_sla(config, calendar, events, frame: pd.DataFrame, horizon: float) -> None:
@@ -306,16 +312,19 @@ def _label(frame: pd.DataFrame, config: ScenarioConfig, result: EngineResult) ->
     names = [a.name for a in result.roster]
     groups = [a.group for a in result.roster]
     assignee = frame["assignee"].to_numpy()
-    frame["channel"] = np.array(CHANNELS)[frame["channel"].to_numpy()]
-    frame["category"] = np.array(list(config.categories))[frame["category"].to_numpy()]
-    frame["priority"] = np.array(PRIORITIES)[frame["priority"].to_numpy()]
-    frame["customer_tier"] = np.array(list(config.customers.tiers))[frame["customer_tier"].to_numpy()]
-    frame["highest_tier"] = np.array(TIERS)[frame["highest_tier"].to_numpy()]
-    frame["status"] = frame["status"].map(STATUS_NAMES)
-    frame["assignee"] = np.where(assignee >= 0, np.array(names + [""])[assignee], "")
-    frame["group"] = np.where(assignee >= 0, np.array(groups + [""])[assignee], "")
-    frame["open_at_horizon"] = ~frame["status"].isin(["solved", "closed"])
-    frame["source"] = np.array(["base", "surge"])[frame["source"].to_numpy()]
+    status = frame["status"].to_numpy()
+    status_names = [STATUS_NAMES[code] for code in range(max(STATUS_NAMES) + 1)] + [STATUS_NAMES[-1]]
+    frame["channel"] = text_column(CHANNELS, frame["channel"].to_numpy())
+    frame["category"] = text_column(list(config.categories), frame["category"].to_numpy())
+    frame["priority"] = text_column(PRIORITIES, frame["priority"].to_numpy())
+    frame["customer_tier"] = text_column(list(config.customers.tiers),
+                                         frame["customer_tier"].to_numpy())
+    frame["highest_tier"] = text_column(TIERS, frame["highest_tier"].to_numpy())
+    frame["status"] = text_column(status_names, status)
+    frame["assignee"] = text_column(names + [""], np.where(assignee >= 0, assignee, len(names)))
+    frame["group"] = text_column(groups + [""], np.where(assignee >= 0, assignee, len(groups)))
+    frame["open_at_horizon"] = ~np.isin(status, [int(Status.SOLVED), int(Status.CLOSED)])
+    frame["source"] = text_column(["base", "surge"], frame["source"].to_numpy())
     return frame
 
 
@@ -334,10 +343,7 @@ def build_event_table(events: pd.DataFrame, result: EngineResult) -> pd.DataFram
     order = np.lexsort((np.arange(len(frame)), frame["ticket"].to_numpy()))
     ticket = frame["ticket"].to_numpy()[order]
     event = frame["event"].to_numpy()[order].astype(np.int64)
-    status_of = np.full(max(EVENT_NAMES) + 1, -1, dtype=np.int64)
-    for code, status in EVENT_TO_STATUS.items():
-        status_of[code] = status
-    status = status_of[event]
+    status = STATUS_OF_EVENT[event]
     changed = status >= 0
     # Forward-fill within each ticket: every ticket's first row (arrive) sets a status.
     last = np.maximum.accumulate(np.where(changed, np.arange(status.size), 0))

@@ -27,6 +27,7 @@ import pandas as pd
 from simulator.calendar import Calendar
 from simulator.config import CHANNELS, ScenarioConfig
 from simulator.kpis import contact_measures, staffing_measures, ticket_measures
+from simulator.labels import text_column
 from simulator.periods import day_index, period_labels
 from simulator.recorder import AgentState, Event
 
@@ -177,9 +178,9 @@ def work_items(raw_events: pd.DataFrame, roster, calendar: Calendar) -> pd.DataF
     agent_id = done["agent"].to_numpy(dtype=np.int64)
     return pd.DataFrame({
         "ticket_id": done["ticket"].to_numpy(), "agent_id": agent_id,
-        "agent": np.array([a.name for a in roster] + [""])[agent_id],
-        "tier": np.array([a.tier for a in roster] + [""])[agent_id],
-        "channel": np.array(CHANNELS)[done["channel"].to_numpy()],
+        "agent": text_column([a.name for a in roster] + [""], agent_id),
+        "tier": text_column([a.tier for a in roster] + [""], agent_id),
+        "channel": text_column(CHANNELS, done["channel"].to_numpy()),
         "time": done["time"].to_numpy(), "date": period_labels(calendar, done["time"].to_numpy())["day"],
         "handle_seconds": done["value"].to_numpy()})
 
