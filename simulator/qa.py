@@ -87,15 +87,7 @@ def build_qa_reviews(config: ScenarioConfig, result, raw_events: pd.DataFrame,
         keep[rows] = generator.random(rows.size) < config.qa.review_rate
         noise[rows] = generator.standard_normal((rows.size, len(QA_CRITERIA)))
     latent = np.array([registry.generator("qa_agents", a.id).standard_normal() for a in roster])
-    # The reviewed agent's own work on each candidate ticket: handle and last pick-up.
-    work = raw_events[raw_events["event"].isin([int(Event.ASSIGN), int(Event.COMPLETE)])
-                      & (raw_events["agent"] >= 0)]
-    work = work[work["ticket"].isin(candidates["ticket_id"])]
-    handle = work[work["event"] == int(Event.COMPLETE)].groupby(["ticket", "agent"])["value"].sum()
-    picked = work[work["event"] == int(Event.ASSIGN)].groupby(["ticket", "agent"])["time"].max()
-    pairs = pd.MultiIndex.from_arrays([candidates["ticket_id"].to_numpy(), agent])
-    handle_seconds = handle.reindex(pairs).fillna(0.0).to_numpy()
-    picked_at = picked.reindex(pairs).to_numpy(dtype=float)
+    handle_seconds, picked_at = _own_work(raw_events, candidates["ticket_id"].to_numpy(), agent)
     tier = np.array([roster[a].tier for a in agent])
     channel = candidates["channel"].to_numpy()
     group_mean = pd.Series(handle_seconds).groupby([channel, tier]).transform("mean").to_numpy()
@@ -111,6 +103,27 @@ def build_qa_reviews(config: ScenarioConfig, result, raw_events: pd.DataFrame,
         "handle_seconds": handle_seconds, "rushed": np.round(rushed, 4), **scores})[keep]
     frame.insert(0, "review_id", np.arange(1, len(frame) + 1))
     return frame[COLUMNS].reset_index(drop=True)
+
+
+def _own_work(raw_events: pd.DataFrame, ticket_ids: np.ndarray,
+              agent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The reviewed agent's own work on each candidate ticket (``ticket_ids`` ascending):
+    handle seconds (0 if none) and the time of the last pick-up (NaN if none)."""
+    event = raw_events["event"].to_numpy()
+    rows = np.flatnonzero((event == int(Event.ASSIGN)) | (event == int(Event.COMPLETE)))
+    ticket = raw_events["ticket"].to_numpy()[rows]
+    position = np.minimum(np.searchsorted(ticket_ids, ticket), max(ticket_ids.size - 1, 0))
+    own = (ticket_ids[position] == ticket) & (raw_events["agent"].to_numpy()[rows] == agent[position])
+    rows, position, event = rows[own], position[own], event[rows][own]
+    done = event == int(Event.COMPLETE)
+    # A grouped sum (not bincount) keeps pandas' summation, so the figures are unchanged.
+    handle = pd.Series(raw_events["value"].to_numpy()[rows[done]]).groupby(position[done]).sum()
+    handle_seconds = np.zeros(ticket_ids.size)
+    handle_seconds[handle.index.to_numpy()] = handle.to_numpy()
+    picked_at = np.full(ticket_ids.size, np.nan)
+    picked = ~done
+    np.fmax.at(picked_at, position[picked], raw_events["time"].to_numpy()[rows[picked]])
+    return handle_seconds, picked_at
 
 
 def _interval_occupancy(intervals: pd.DataFrame, calendar, channel: np.ndarray,
