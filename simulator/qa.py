@@ -73,7 +73,9 @@ def build_qa_reviews(config: ScenarioConfig, result, raw_events: pd.DataFrame,
     calendar, roster = result.calendar, result.roster
     registry = StreamRegistry(result.seed, result.replication)
     by_name = {a.name: a.id for a in roster}
-    candidates = tickets[tickets["solved_at"].notna() & (tickets["assignee"] != "")]
+    chosen = (tickets["solved_at"].notna() & (tickets["assignee"] != "")).to_numpy()
+    candidates = tickets.loc[chosen, ["ticket_id", "created", "solved_at", "assignee", "group",
+                                      "channel", "category", "priority"]]
     candidates = candidates.sort_values("ticket_id", kind="stable")
     if candidates.empty or config.qa.review_rate == 0.0:
         return pd.DataFrame(columns=COLUMNS)

@@ -131,7 +131,13 @@ def adherence_seconds(scheduled: pd.DataFrame, actual: pd.DataFrame,
     item in hand after the shift) neither adds nor subtracts.
     """
     out = []
-    actual = actual.assign(state=actual["state"].replace({"busy": "available"}))
+    # States as integer codes of one shared list (-1: outside every spell), busy as available.
+    real_states = actual["state"].to_numpy(dtype=object)
+    real_states = np.where(real_states == "busy", "available", real_states)
+    names = pd.unique(np.concatenate([scheduled["state"].to_numpy(dtype=object), real_states]))
+    scheduled = scheduled.assign(state=pd.Categorical(scheduled["state"].to_numpy(dtype=object),
+                                                      categories=names).codes)
+    actual = actual.assign(state=pd.Categorical(real_states, categories=names).codes)
     by_agent = dict(tuple(actual.groupby("agent_id", sort=False)))
     empty = actual.iloc[:0]
     for agent_id, plan in scheduled.groupby("agent_id", sort=True):
@@ -144,7 +150,7 @@ def adherence_seconds(scheduled: pd.DataFrame, actual: pd.DataFrame,
         plan_state = _state_at(plan, left)
         real_state = _state_at(real, left)
         day = np.searchsorted(day_start, left, side="right") - 1
-        in_plan = plan_state != ""
+        in_plan = plan_state >= 0
         adhered = in_plan & (plan_state == real_state)
         days = np.unique(day)
         slot = np.searchsorted(days, day)
@@ -160,14 +166,14 @@ def adherence_seconds(scheduled: pd.DataFrame, actual: pd.DataFrame,
 
 
 def _state_at(spells: pd.DataFrame, times: np.ndarray) -> np.ndarray:
-    """State of non-overlapping spells at each time ('' outside every spell)."""
+    """State code of non-overlapping spells at each time (-1 outside every spell)."""
     order = np.argsort(spells["start"].to_numpy(), kind="stable")
     starts = spells["start"].to_numpy()[order]
     ends = spells["end"].to_numpy()[order]
-    states = np.append(spells["state"].to_numpy()[order].astype(object), "")
+    states = np.append(spells["state"].to_numpy()[order].astype(np.int64), -1)
     index = np.searchsorted(starts, times, side="right") - 1
     inside = (index >= 0) & (times < ends[np.maximum(index, 0)]) if starts.size else np.zeros(times.size, bool)
-    return states[np.where(inside, index, -1)].astype(str)
+    return states[np.where(inside, index, -1)]
 
 
 def work_items(raw_events: pd.DataFrame, roster, calendar: Calendar) -> pd.DataFrame:
