@@ -24,6 +24,8 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from simulator import sla
 from simulator.calendar import Calendar
@@ -74,15 +76,15 @@ class Datasets:
 
 def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
     events = without_locators(result.events.to_pandas())
-    attributes = result.attributes.to_pandas()
     horizon = result.calendar.sim_end
-    contacts = build_contacts(config, events, attributes)
+    contacts = build_contacts(config, events, result.attributes)
+    # The tickets' own events: kept only while the tickets and the audit trail are built.
     ticket_events = events[events["ticket"].isin(contacts.loc[contacts["is_ticket"], "contact_id"])]
     tickets = build_tickets(config, result, ticket_events, contacts)
+    audit = build_event_table(ticket_events, result)
+    del ticket_events
     states = build_agent_states(events, result.roster, horizon)
     intervals = build_intervals(config, result, events, contacts, states)
-    audit = build_event_table(ticket_events[ticket_events["ticket"].isin(tickets["ticket_id"])],
-                              result)
     calendar = result.calendar
     qa_reviews = build_qa_reviews(config, result, events, tickets, intervals)
     daily = build_daily(config, calendar, contacts, tickets, intervals, horizon)
@@ -109,34 +111,56 @@ def without_locators(events: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- contacts
 
 
-def _first(events: pd.DataFrame, event: Event, columns: list[str]) -> pd.DataFrame:
-    rows = events[events["event"] == int(event)]
-    return rows.drop_duplicates("ticket", keep="first").set_index("ticket")[columns]
+OUTCOMES = ("deflected", "abandoned", "waiting_at_horizon", "ticket")
+
+
+def _first_of(events: pd.DataFrame, rows: np.ndarray, ids: np.ndarray,
+              columns: tuple[str, ...]) -> list[np.ndarray]:
+    """Each contact's (``ids``, ascending) values in its first row of ``rows`` (events in
+    time order); NaN where it has none."""
+    ticket = events["ticket"].to_numpy()[rows]
+    unique, first = np.unique(ticket, return_index=True)
+    at = np.searchsorted(ids, unique)
+    found = at < ids.size
+    found[found] = ids[at[found]] == unique[found]
+    out = []
+    for column in columns:
+        values = np.full(ids.size, np.nan)
+        values[at[found]] = events[column].to_numpy()[rows[first[found]]]
+        out.append(values)
+    return out
 
 
 def build_contacts(config: ScenarioConfig, events: pd.DataFrame,
-                   attributes: pd.DataFrame) -> pd.DataFrame:
+                   attributes: pa.Table | pd.DataFrame) -> pd.DataFrame:
     """Every contact that arrived in the reporting period, and how it ended."""
-    frame = attributes[attributes["arrival_time"] >= 0.0].copy()
+    if isinstance(attributes, pa.Table):  # filtered in Arrow: one pandas copy, not two
+        frame = attributes.filter(pc.greater_equal(attributes["arrival_time"], 0.0)).to_pandas()
+    else:
+        frame = attributes[attributes["arrival_time"] >= 0.0].reset_index(drop=True)
     ids = frame["contact_id"].to_numpy()
-    first_items = events[(events["item"] == 1) | (events["event"] == int(Event.DEFLECT))]
-    answered = _first(first_items, Event.ASSIGN, ["time", "value"])
-    abandoned = _first(first_items, Event.ABANDON, ["time", "value"])
-    deflected = set(first_items.loc[first_items["event"] == int(Event.DEFLECT), "ticket"])
-    frame["answered_at"] = answered["time"].reindex(ids).to_numpy()
-    frame["abandoned_at"] = abandoned["time"].reindex(ids).to_numpy()
-    wait = answered["value"].reindex(ids).to_numpy()
-    frame["wait_seconds"] = np.where(np.isnan(wait), abandoned["value"].reindex(ids).to_numpy(), wait)
-    live = frame["channel"].isin([CHANNELS.index(c) for c in config.synchronous_channels])
-    is_deflected = frame["contact_id"].isin(deflected).to_numpy()
-    is_abandoned = ~np.isnan(frame["abandoned_at"].to_numpy())
-    waiting = live.to_numpy() & np.isnan(frame["answered_at"].to_numpy()) & ~is_abandoned
-    outcome = np.select([is_deflected, is_abandoned, waiting],
-                        ["deflected", "abandoned", "waiting_at_horizon"], "ticket")
-    frame["outcome"] = outcome
-    frame["is_ticket"] = outcome == "ticket"
-    frame["live"] = live.to_numpy()
-    return frame.reset_index(drop=True)
+    if ids.size > 1 and not bool(np.all(ids[1:] > ids[:-1])):
+        order = np.argsort(ids, kind="stable")
+        frame, ids = frame.iloc[order].reset_index(drop=True), ids[order]
+    event = events["event"].to_numpy()
+    first_item = events["item"].to_numpy() == 1
+    answered_at, answer_wait = _first_of(events, np.flatnonzero(first_item & (event == int(Event.ASSIGN))),
+                                         ids, ("time", "value"))
+    abandoned_at, abandon_wait = _first_of(events, np.flatnonzero(first_item & (event == int(Event.ABANDON))),
+                                           ids, ("time", "value"))
+    deflected_rows = np.flatnonzero(event == int(Event.DEFLECT))
+    frame["answered_at"] = answered_at
+    frame["abandoned_at"] = abandoned_at
+    frame["wait_seconds"] = np.where(np.isnan(answer_wait), abandon_wait, answer_wait)
+    live = frame["channel"].isin([CHANNELS.index(c) for c in config.synchronous_channels]).to_numpy()
+    is_deflected = np.isin(ids, events["ticket"].to_numpy()[deflected_rows])
+    is_abandoned = ~np.isnan(abandoned_at)
+    waiting = live & np.isnan(answered_at) & ~is_abandoned
+    outcome = np.select([is_deflected, is_abandoned, waiting], [0, 1, 2], 3)
+    frame["outcome"] = text_column(OUTCOMES, outcome)
+    frame["is_ticket"] = outcome == 3
+    frame["live"] = live
+    return frame
 
 
 # --------------------------------------------------------------------------- tickets
@@ -339,10 +363,10 @@ def _categorical(codes: np.ndarray, names: dict[int, str]) -> pd.Categorical:
 
 def build_event_table(events: pd.DataFrame, result: EngineResult) -> pd.DataFrame:
     """The audit trail, ticket by ticket in time order, with from/to status."""
-    frame = events[events["time"] >= 0.0]
-    order = np.lexsort((np.arange(len(frame)), frame["ticket"].to_numpy()))
-    ticket = frame["ticket"].to_numpy()[order]
-    event = frame["event"].to_numpy()[order].astype(np.int64)
+    rows = np.flatnonzero(events["time"].to_numpy() >= 0.0)
+    order = rows[np.argsort(events["ticket"].to_numpy()[rows], kind="stable")]
+    ticket = events["ticket"].to_numpy()[order]
+    event = events["event"].to_numpy()[order].astype(np.int64)
     status = STATUS_OF_EVENT[event]
     changed = status >= 0
     # Forward-fill within each ticket: every ticket's first row (arrive) sets a status.
@@ -350,18 +374,18 @@ def build_event_table(events: pd.DataFrame, result: EngineResult) -> pd.DataFram
     current = status[last]
     previous = np.concatenate(([-1], current[:-1]))
     previous[np.concatenate(([True], ticket[1:] != ticket[:-1]))] = -1
-    agent = frame["agent"].to_numpy()[order]
-    tier = frame["tier"].to_numpy()[order].astype(np.int64)
-    channel = frame["channel"].to_numpy()[order].astype(np.int64)
+    agent = events["agent"].to_numpy()[order]
+    tier = events["tier"].to_numpy()[order].astype(np.int64)
+    channel = events["channel"].to_numpy()[order].astype(np.int64)
     names = {a.id: a.name for a in result.roster}
     return pd.DataFrame({
         "ticket_id": ticket,
-        "time": frame["time"].to_numpy()[order],
+        "time": events["time"].to_numpy()[order],
         "event": _categorical(event, EVENT_NAMES),
         "from_status": _categorical(np.where(changed, previous, -1), STATUS_NAMES),
         "to_status": _categorical(np.where(changed, current, -1), STATUS_NAMES),
         "agent": _categorical(agent, names) if names else pd.Categorical([None] * len(agent)),
         "tier": _categorical(tier, dict(enumerate(TIERS))),
         "channel": _categorical(channel, dict(enumerate(CHANNELS))),
-        "item": frame["item"].to_numpy()[order],
+        "item": events["item"].to_numpy()[order],
     })
