@@ -25,3 +25,12 @@ def text_column(names: Sequence[str], codes: np.ndarray):
         return np.array(list(names), dtype=object)[codes]
     values = pa.array(list(names), type=pa.large_string()).take(pa.array(codes))
     return pd.array(values, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
+def as_text(values):
+    """A text column of ``values`` (strings, no missing ones) by factorising: a gather
+    from the distinct values instead of a conversion value by value."""
+    codes, uniques = pd.factorize(values)
+    if codes.size and codes.min() < 0:
+        return np.asarray(values, dtype=object)
+    return text_column([str(u) for u in uniques], codes)

@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from simulator.config import QA_CRITERIA, ScenarioConfig
-from simulator.periods import day_index, period_labels
+from simulator.labels import text_column
+from simulator.periods import day_index, day_text
 from simulator.recorder import Event
 from simulator.streams import StreamRegistry
 
@@ -90,7 +91,7 @@ def build_qa_reviews(config: ScenarioConfig, result, raw_events: pd.DataFrame,
         noise[rows] = generator.standard_normal((rows.size, len(QA_CRITERIA)))
     latent = np.array([registry.generator("qa_agents", a.id).standard_normal() for a in roster])
     handle_seconds, picked_at = _own_work(raw_events, candidates["ticket_id"].to_numpy(), agent)
-    tier = np.array([roster[a].tier for a in agent])
+    tier = np.array([a.tier for a in roster])[agent]
     channel = candidates["channel"].to_numpy()
     group_mean = pd.Series(handle_seconds).groupby([channel, tier]).transform("mean").to_numpy()
     occupancy = _interval_occupancy(intervals, calendar, channel, picked_at)
@@ -98,10 +99,10 @@ def build_qa_reviews(config: ScenarioConfig, result, raw_events: pd.DataFrame,
     scores = score_reviews(config, latent[agent], rushed, noise)
     frame = pd.DataFrame({
         "ticket_id": candidates["ticket_id"].to_numpy(), "agent_id": agent,
-        "agent": candidates["assignee"].to_numpy(), "group": candidates["group"].to_numpy(),
-        "tier": tier, "channel": channel, "category": candidates["category"].to_numpy(),
-        "priority": candidates["priority"].to_numpy(),
-        "reviewed_date": period_labels(calendar, candidates["solved_at"].to_numpy())["day"],
+        "agent": candidates["assignee"].array, "group": candidates["group"].array,
+        "tier": text_column([a.tier for a in roster], agent), "channel": candidates["channel"].array, "category": candidates["category"].array,
+        "priority": candidates["priority"].array,
+        "reviewed_date": day_text(calendar, candidates["solved_at"].to_numpy()),
         "handle_seconds": handle_seconds, "rushed": np.round(rushed, 4), **scores})[keep]
     frame.insert(0, "review_id", np.arange(1, len(frame) + 1))
     return frame[COLUMNS].reset_index(drop=True)

@@ -28,7 +28,7 @@ from simulator.calendar import Calendar
 from simulator.config import CHANNELS, ScenarioConfig
 from simulator.kpis import contact_measures, staffing_measures, ticket_measures
 from simulator.labels import text_column
-from simulator.periods import day_index, period_labels
+from simulator.periods import day_index, day_text, period_labels
 from simulator.recorder import AgentState, Event
 
 DAILY_TICKET_KPIS = ("csat_satisfied_rate", "csat_mean", "csat_responses", "frt_mean_minutes",
@@ -187,7 +187,7 @@ def work_items(raw_events: pd.DataFrame, roster, calendar: Calendar) -> pd.DataF
         "agent": text_column([a.name for a in roster] + [""], agent_id),
         "tier": text_column([a.tier for a in roster] + [""], agent_id),
         "channel": text_column(CHANNELS, done["channel"].to_numpy()),
-        "time": done["time"].to_numpy(), "date": period_labels(calendar, done["time"].to_numpy())["day"],
+        "time": done["time"].to_numpy(), "date": day_text(calendar, done["time"].to_numpy()),
         "handle_seconds": done["value"].to_numpy()})
 
 
