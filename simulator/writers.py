@@ -361,6 +361,11 @@ def _write_sheet(sheet, frame: pd.DataFrame, timezone: str, bold, stamp,
                 sheet.set_column(col, col, 20 if kind == "time" else 14)
             sheet.freeze_panes(1, 0)
             headers_done = True
+        if _rows_fast(sheet, columns, row_number, stamp):
+            row_number += len(chunk)
+            if progress:
+                progress(len(chunk))
+            continue
         writers = []
         for col, (_, kind, values) in enumerate(columns):
             if kind == "time":
@@ -380,6 +385,80 @@ def _write_sheet(sheet, frame: pd.DataFrame, timezone: str, bold, stamp,
         row_number += len(chunk)
         if progress:
             progress(len(chunk))
+
+
+def _rows_fast(sheet, columns: list[tuple[str, str, list]], first_row: int, stamp) -> bool:
+    """Append data rows straight to the sheet's row file, exactly as XlsxWriter's
+    ``constant_memory`` mode writes them (same cells, same bytes), without its per-cell
+    bookkeeping, which took about 90% of XLSX time (about 75,000 cells/s).
+
+    Uses XlsxWriter's own escaping helpers and mirrors its row flushing and
+    dimensions (``Worksheet._write_single_row``, ``_check_dimensions``, ``_write_cell``
+    for number, inline string and boolean cells). Returns False, writing nothing, for
+    what it does not mirror (a string past half of Excel's 32,767 limit, which
+    XlsxWriter may truncate, or an infinite number, which it rejects); the caller
+    then writes those rows cell by cell.
+    """
+    from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
+
+    if not sheet.constant_memory or sheet.previous_row >= first_row:
+        return False
+    for _, kind, values in columns:
+        if kind == "text" and any(v is not None and len(v) > sheet.xls_strmax // 2 for v in values):
+            return False
+        if kind in ("number", "time") and any(v is not None and math.isinf(v) for v in values):
+            return False
+    # Flush the rows held so far (the header) first: formats get their index on first use.
+    sheet._write_single_row(first_row)
+    cells = [_cell_texts(sheet, xl_col_to_name(col), kind, values, first_row, stamp,
+                         _preserve_whitespace) for col, (_, kind, values) in enumerate(columns)]
+    last = None
+    write = sheet.fh.write
+    for offset, row_cells in enumerate(zip(*cells, strict=True)):
+        body = "".join(c for c in row_cells if c is not None)
+        if body:
+            last = first_row + offset
+            write(f'<row r="{last + 1}">{body}</row>')
+    if last is not None:
+        sheet.dim_rowmax = max(sheet.dim_rowmax if sheet.dim_rowmax is not None else last, last)
+        sheet.dim_rowmin = min(sheet.dim_rowmin if sheet.dim_rowmin is not None else last, last)
+        used = [col for col, column in enumerate(cells) if any(c is not None for c in column)]
+        sheet.dim_colmin = min([used[0]] + ([sheet.dim_colmin] if sheet.dim_colmin is not None else []))
+        sheet.dim_colmax = max([used[-1]] + ([sheet.dim_colmax] if sheet.dim_colmax is not None else []))
+        sheet.previous_row = last
+    return True
+
+
+def _cell_texts(sheet, letters: str, kind: str, values: list, first_row: int, stamp,
+                preserve_whitespace) -> list[str | None]:
+    """One column's ``<c>`` elements (None where the cell is empty)."""
+    rows = range(first_row + 1, first_row + 1 + len(values))
+    if kind == "time":
+        xf = stamp._get_xf_index()
+        return [None if v is None else f'<c r="{letters}{r}" s="{xf}"><v>{v:.16G}</v></c>'
+                for r, v in zip(rows, values, strict=True)]
+    if kind == "number":
+        return [None if v is None else f'<c r="{letters}{r}"><v>{v:.16G}</v></c>'
+                for r, v in zip(rows, values, strict=True)]
+    if kind == "bool":
+        return [None if v is None else f'<c r="{letters}{r}" t="b"><v>{1 if v else 0}</v></c>'
+                for r, v in zip(rows, values, strict=True)]
+    bodies: dict[str, str] = {}  # the same text is escaped once
+
+    def body(text: str) -> str:
+        found = bodies.get(text)
+        if found is None:
+            escaped = sheet._escape_control_characters(text)
+            if escaped.startswith("<r>") and escaped.endswith("</r>"):
+                found = f' t="inlineStr"><is>{escaped}</is></c>'
+            else:
+                space = ' xml:space="preserve"' if preserve_whitespace(escaped) else ""
+                found = f' t="inlineStr"><is><t{space}>{sheet._escape_data(escaped)}</t></is></c>'
+            bodies[text] = found
+        return found
+
+    return [None if v is None else f'<c r="{letters}{r}"{body(v)}'
+            for r, v in zip(rows, values, strict=True)]
 
 
 # --------------------------------------------------------------------------- all formats

@@ -147,6 +147,31 @@ def test_xlsx_splits_tables_and_writes_strings_and_local_times(tmp_path):
     assert book.properties.creator == "supportsim"
 
 
+def tricky_text_table() -> pd.DataFrame:
+    """Text XlsxWriter escapes or treats specially, an all-empty row and a long string."""
+    return pd.DataFrame({
+        "text": [" lead", "trail ", "a & b < c > d", "ctrl\x01char", "_x0000_ literal", "<r>x</r>",
+                 None, "\u00e9t\u00e9 \U0001F600", "x" * 20_000],
+        "number": [1.5, 1e20, -0.0, 3, np.nan, 2 ** 53 + 1, np.nan, 0.1, 7],
+        "flag": pd.array([True, False, None, True, False, True, None, False, True], dtype="boolean"),
+        "when": pd.to_datetime(["2026-03-08 01:59:59.999", "2026-11-01 01:30:00", None, "2026-01-01 00:00:00",
+                                "2026-06-30 23:59:59", "2026-12-31 00:00:00", None, "2026-02-28 00:00:00",
+                                "2026-07-04 00:00:00"], format="ISO8601").tz_localize("UTC"),
+    })
+
+
+def test_xlsx_fast_rows_write_the_same_bytes_as_xlsxwriter_cell_by_cell(tmp_path, monkeypatch):
+    tables = {"tricky": tricky_text_table(), "small": pd.concat([small_table()] * 3, ignore_index=True)}
+    write_xlsx(tables, tmp_path / "fast.xlsx", ZONE, "test", max_rows=5)
+    monkeypatch.setattr(writers, "CHUNK_ROWS", 2)  # several chunks per sheet
+    write_xlsx(tables, tmp_path / "fast_chunks.xlsx", ZONE, "test", max_rows=5)
+    monkeypatch.setattr(writers, "_rows_fast", lambda *args: False)
+    write_xlsx(tables, tmp_path / "cells.xlsx", ZONE, "test", max_rows=5)
+    cells = (tmp_path / "cells.xlsx").read_bytes()
+    assert (tmp_path / "fast.xlsx").read_bytes() == cells
+    assert (tmp_path / "fast_chunks.xlsx").read_bytes() == cells
+
+
 def test_same_tables_give_identical_bytes(shaped, tmp_path):
     dictionary = dictionary_frame("zendesk", shaped["zendesk"])
     digests = []
