@@ -46,6 +46,7 @@ FORMATS = ("csv", "parquet", "xlsx", "jsonl", "duckdb")
 CHUNK_ROWS = 50_000
 XLSX_MAX_ROWS = 1_048_576
 XLSX_DEFAULT_TABLES = ("tickets", "daily", "intervals")
+FAST_BLOCK_ROWS = 2_048  # XLSX rows whose cell texts are built at once
 LIST_COLUMNS = frozenset({"tags", "domain_names"})
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 XLSX_CREATED = dt.datetime(2026, 1, 1)
@@ -410,23 +411,35 @@ def _rows_fast(sheet, columns: list[tuple[str, str, list]], first_row: int, stam
             return False
     # Flush the rows held so far (the header) first: formats get their index on first use.
     sheet._write_single_row(first_row)
-    cells = [_cell_texts(sheet, xl_col_to_name(col), kind, values, first_row, stamp,
-                         _preserve_whitespace) for col, (_, kind, values) in enumerate(columns)]
-    last = None
+    letters = [xl_col_to_name(col) for col in range(len(columns))]
+    rows = len(columns[0][2]) if columns else 0
+    for start in range(0, rows, FAST_BLOCK_ROWS):  # blocks keep the cell texts small
+        stop = min(start + FAST_BLOCK_ROWS, rows)
+        cells = [_cell_texts(sheet, letters[col], kind, values[start:stop], first_row + start, stamp,
+                             _preserve_whitespace) for col, (_, kind, values) in enumerate(columns)]
+        _write_block(sheet, cells, first_row + start)
+    return True
+
+
+def _write_block(sheet, cells: list[list[str | None]], first_row: int) -> None:
+    """Rows of cell texts (one list per column) as ``<row>`` elements; a row without
+    cells is left out, and the sheet's dimensions and last row follow, as XlsxWriter's."""
+    first = last = None
     write = sheet.fh.write
     for offset, row_cells in enumerate(zip(*cells, strict=True)):
         body = "".join(c for c in row_cells if c is not None)
         if body:
             last = first_row + offset
+            first = last if first is None else first
             write(f'<row r="{last + 1}">{body}</row>')
-    if last is not None:
-        sheet.dim_rowmax = max(sheet.dim_rowmax if sheet.dim_rowmax is not None else last, last)
-        sheet.dim_rowmin = min(sheet.dim_rowmin if sheet.dim_rowmin is not None else last, last)
-        used = [col for col, column in enumerate(cells) if any(c is not None for c in column)]
-        sheet.dim_colmin = min([used[0]] + ([sheet.dim_colmin] if sheet.dim_colmin is not None else []))
-        sheet.dim_colmax = max([used[-1]] + ([sheet.dim_colmax] if sheet.dim_colmax is not None else []))
-        sheet.previous_row = last
-    return True
+    if last is None:
+        return
+    used = [col for col, column in enumerate(cells) if any(c is not None for c in column)]
+    sheet.dim_rowmin = first if sheet.dim_rowmin is None else min(sheet.dim_rowmin, first)
+    sheet.dim_rowmax = last if sheet.dim_rowmax is None else max(sheet.dim_rowmax, last)
+    sheet.dim_colmin = used[0] if sheet.dim_colmin is None else min(sheet.dim_colmin, used[0])
+    sheet.dim_colmax = used[-1] if sheet.dim_colmax is None else max(sheet.dim_colmax, used[-1])
+    sheet.previous_row = last
 
 
 def _cell_texts(sheet, letters: str, kind: str, values: list, first_row: int, stamp,

@@ -163,7 +163,8 @@ def tricky_text_table() -> pd.DataFrame:
 def test_xlsx_fast_rows_write_the_same_bytes_as_xlsxwriter_cell_by_cell(tmp_path, monkeypatch):
     tables = {"tricky": tricky_text_table(), "small": pd.concat([small_table()] * 3, ignore_index=True)}
     write_xlsx(tables, tmp_path / "fast.xlsx", ZONE, "test", max_rows=5)
-    monkeypatch.setattr(writers, "CHUNK_ROWS", 2)  # several chunks per sheet
+    monkeypatch.setattr(writers, "CHUNK_ROWS", 3)  # several chunks per sheet
+    monkeypatch.setattr(writers, "FAST_BLOCK_ROWS", 2)  # several blocks per chunk
     write_xlsx(tables, tmp_path / "fast_chunks.xlsx", ZONE, "test", max_rows=5)
     monkeypatch.setattr(writers, "_rows_fast", lambda *args: False)
     write_xlsx(tables, tmp_path / "cells.xlsx", ZONE, "test", max_rows=5)
