@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from simulator.calendar import Calendar
+from simulator.writers import local_time_arrow
 
 TIME_COLUMNS = {"time", "created", "start", "end", "interval_start", "arrival_time", "answered_at",
                 "abandoned_at", "first_response_at", "first_solved_at", "solved_at", "closed_at"}
@@ -46,14 +47,25 @@ def with_timestamps(frame: pd.DataFrame, calendar: Calendar) -> pd.DataFrame:
 
 
 def iso_strings(frame: pd.DataFrame) -> pd.DataFrame:
-    """Timestamps as ISO 8601 text with offset (2026-01-05T09:00:00.250-05:00)."""
+    """Timestamps as ISO 8601 text with offset (2026-01-05T09:00:00.250-05:00).
+
+    Formatted in Arrow (``writers.local_time_arrow``): ``strftime`` took most of a
+    year's run-folder time (about 2 s per million timestamps).
+    """
     out = frame.copy()
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
-            stamp = out[column].dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3]
-            offset = out[column].dt.strftime("%z")
-            out[column] = (stamp + offset.str[:3] + ":" + offset.str[3:]).where(out[column].notna())
+            text = local_time_arrow(out[column])
+            if _infers_text():
+                out[column] = pd.array(text, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+            else:
+                out[column] = text.to_numpy(zero_copy_only=False)
     return out
+
+
+def _infers_text() -> bool:
+    """pandas 3 stores text as Arrow strings (pandas 2: objects)."""
+    return isinstance(pd.Series(["x"]).dtype, pd.StringDtype)
 
 
 def _sha256(path: Path) -> str:

@@ -96,16 +96,23 @@ def time_arrow(series: pd.Series) -> pa.Array:
         if str(series.dt.tz) == "UTC":
             utc = series.dt.tz_localize(None).to_numpy(dtype="datetime64[s]")
             return pc.binary_join_element_wise(_iso_t(utc, missing), "Z", "")
-        local = series.dt.tz_localize(None).to_numpy(dtype="datetime64[ms]")
-        utc = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ms]")
-        minutes = np.where(missing, 0, (local - utc).astype("timedelta64[m]").astype(np.int64))
-        offsets, inverse = np.unique(minutes, return_inverse=True)
-        labels = pa.array([f"{'-' if m < 0 else '+'}{abs(m) // 60:02d}:{abs(m) % 60:02d}"
-                           for m in offsets.tolist()], type=pa.string())
-        return pc.binary_join_element_wise(_iso_t(local, missing),
-                                           labels.take(pa.array(inverse.ravel())), "")
+        return local_time_arrow(series)
     naive = series.to_numpy(dtype="datetime64[s]")
     return pc.cast(pa.array(naive, mask=missing), pa.string())  # 2026-01-05 09:00:00
+
+
+def local_time_arrow(series: pd.Series) -> pa.Array:
+    """Timezone-aware times as local ISO 8601 text with milliseconds and offset
+    (``2026-01-05T09:00:00.250-05:00``), whatever the zone (UTC too)."""
+    missing = series.isna().to_numpy()
+    local = series.dt.tz_localize(None).to_numpy(dtype="datetime64[ms]")
+    utc = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ms]")
+    minutes = np.where(missing, 0, (local - utc).astype("timedelta64[m]").astype(np.int64))
+    offsets, inverse = np.unique(minutes, return_inverse=True)
+    labels = pa.array([f"{'-' if m < 0 else '+'}{abs(m) // 60:02d}:{abs(m) % 60:02d}"
+                       for m in offsets.tolist()], type=pa.string())
+    return pc.binary_join_element_wise(_iso_t(local, missing),
+                                       labels.take(pa.array(inverse.ravel())), "")
 
 
 def _iso_t(stamps: np.ndarray, missing: np.ndarray) -> pa.Array:

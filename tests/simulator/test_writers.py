@@ -204,3 +204,19 @@ def test_duckdb_holds_every_table(shaped, tmp_path, monkeypatch):
     expected = tables["ticket_metrics"].rename(columns=writers.flat_name).sort_values("id")
     assert (back["reply_time_in_minutes_calendar"].fillna(-1).to_numpy()
             == expected["reply_time_in_minutes_calendar"].fillna(-1).to_numpy()).all()
+
+
+def test_run_folder_csv_times_are_local_iso_with_offset_in_any_zone():
+    from simulator.export import iso_strings
+
+    utc = pd.to_datetime(["2026-03-08 06:59:59.999", "2026-11-01 05:30:00.250", None],
+                         format="ISO8601", utc=True)
+    expected = {
+        "America/New_York": ["2026-03-08T01:59:59.999-05:00", "2026-11-01T01:30:00.250-04:00"],
+        "America/St_Johns": ["2026-03-08T04:29:59.999-02:30", "2026-11-01T02:00:00.250-03:30"],
+        "UTC": ["2026-03-08T06:59:59.999+00:00", "2026-11-01T05:30:00.250+00:00"],
+    }
+    for zone, texts in expected.items():
+        out = iso_strings(pd.DataFrame({"t": utc.tz_convert(zone), "n": [1, 2, 3]}))
+        assert list(out["t"][:2]) == texts and pd.isna(out["t"][2])
+        assert out.to_csv(index=False).splitlines()[-1] == ",3"
