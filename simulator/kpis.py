@@ -322,21 +322,26 @@ def chat_kpis(config: ScenarioConfig, datasets: Datasets, roster) -> dict[str, f
 def tickets_per_agent_day(work: pd.DataFrame, spells_by_day: pd.DataFrame, key_work=None,
                           key_spells=None) -> pd.Series:
     """Distinct (ticket, agent, day) completions / distinct (agent, day) logged in, per group."""
-    handled = _distinct(_groups(key_work, len(work)), work["ticket_id"], work["agent"], work["date"])
+    handled = _distinct_counts(_groups(key_work, len(work)), work["ticket_id"], work["agent"],
+                               work["date"])
     logged_in = spells_by_day["state"].isin(["available", "busy"]).to_numpy()
     on = spells_by_day[["agent", "date"]][logged_in]
-    agent_days = _distinct(_groups(key_spells, len(spells_by_day))[logged_in], on["agent"],
-                           on["date"]).groupby("g").size()
-    counts = handled.groupby("g").size().reindex(agent_days.index, fill_value=0)
+    agent_days = _distinct_counts(_groups(key_spells, len(spells_by_day))[logged_in], on["agent"],
+                                  on["date"])
+    counts = handled.reindex(agent_days.index, fill_value=0)
     return pd.Series(safe_divide(counts, agent_days), index=agent_days.index)
 
 
-def _distinct(g, *columns) -> pd.DataFrame:
-    """The distinct rows of (g, columns), with columns as integer codes (text columns
-    are factorised once, so duplicates are found on integers, not strings)."""
-    frame = pd.DataFrame({"g": np.asarray(g)}
-                         | {f"c{i}": pd.factorize(c)[0] for i, c in enumerate(columns)})
-    return frame.drop_duplicates()
+def _distinct_counts(g, *columns) -> pd.Series:
+    """Distinct rows of ``columns`` per group label ``g`` (labels sorted, as a group-by
+    gives them). Labels and columns are factorised first, so duplicates are found on
+    integers, not strings."""
+    codes, labels = pd.factorize(np.asarray(g), sort=True)
+    frame = pd.DataFrame({"g": codes} | {f"c{i}": pd.factorize(c)[0] for i, c in enumerate(columns)})
+    kept = frame.drop_duplicates()["g"].to_numpy()
+    counts = np.bincount(kept[kept >= 0], minlength=len(labels))
+    index = pd.DataFrame({"g": labels}).groupby("g").size().index  # a group-by's own index
+    return pd.Series(counts, index=index)[counts > 0]
 
 
 def scorecard_measures(agent_daily: pd.DataFrame, qa_reviews: pd.DataFrame, key_cards=None,
