@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from simulator.calendar import Calendar
+from simulator.labels import arrow_text
 from simulator.writers import local_time_arrow
 
 TIME_COLUMNS = {"time", "created", "start", "end", "interval_start", "arrival_time", "answered_at",
@@ -55,17 +56,8 @@ def iso_strings(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
-            text = local_time_arrow(out[column])
-            if _infers_text():
-                out[column] = pd.array(text, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
-            else:
-                out[column] = text.to_numpy(zero_copy_only=False)
+            out[column] = arrow_text(local_time_arrow(out[column]))
     return out
-
-
-def _infers_text() -> bool:
-    """pandas 3 stores text as Arrow strings (pandas 2: objects)."""
-    return isinstance(pd.Series(["x"]).dtype, pd.StringDtype)
 
 
 def _sha256(path: Path) -> str:

@@ -16,15 +16,24 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+ARROW_TEXT = isinstance(pd.Series(["x"]).dtype, pd.StringDtype)  # pandas 3; pandas 2: object
+TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas 3's default ``str``
+
+
+def arrow_text(values: pa.Array):
+    """An Arrow string array as the text column pandas would make of its values."""
+    if not ARROW_TEXT:
+        return values.to_numpy(zero_copy_only=False)
+    return pd.array(values, dtype=TEXT_DTYPE)
+
 
 def text_column(names: Sequence[str], codes: np.ndarray):
     """``names[codes]`` as the text column pandas would make of it."""
     codes = np.asarray(codes, dtype=np.int64)
     codes = np.where(codes < 0, codes + len(names), codes)  # numpy's negative indexing
-    if not isinstance(pd.Series(["x"]).dtype, pd.StringDtype):  # pandas 2 default: object
+    if not ARROW_TEXT:
         return np.array(list(names), dtype=object)[codes]
-    values = pa.array(list(names), type=pa.large_string()).take(pa.array(codes))
-    return pd.array(values, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+    return arrow_text(pa.array(list(names), type=pa.large_string()).take(pa.array(codes)))
 
 
 def as_text(values):
