@@ -24,6 +24,8 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from simulator import sla
 from simulator.calendar import Calendar
@@ -31,6 +33,7 @@ from simulator.config import CHANNELS, PRIORITIES, TIERS, ScenarioConfig
 from simulator.demand import empty_attribute_columns
 from simulator.engine import EngineResult
 from simulator.intervals import build_intervals
+from simulator.labels import text_column
 from simulator.lifecycle import EVENT_STATUS
 from simulator.periods import split_by_day
 from simulator.qa import build_qa_reviews
@@ -41,6 +44,8 @@ from simulator.timeline import build_agent_states
 STATUS_NAMES = {s.value: s.name.lower() for s in Status}
 EVENT_NAMES = {e.value: e.name.lower() for e in Event}
 EVENT_TO_STATUS = {int(e): int(s) for e, s in EVENT_STATUS.items()} | {int(Event.ASSIGN): int(Status.OPEN)}
+STATUS_OF_EVENT = np.full(max(EVENT_NAMES) + 1, -1, dtype=np.int64)  # event code -> status or -1
+STATUS_OF_EVENT[list(EVENT_TO_STATUS)] = list(EVENT_TO_STATUS.values())
 
 
 TABLE_NAMES = ("contacts", "tickets", "events", "agent_states", "intervals", "daily",
@@ -72,19 +77,20 @@ class Datasets:
 
 def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
     events = without_locators(result.events.to_pandas())
-    attributes = result.attributes.to_pandas()
-    if attributes.empty:  # no contact at all: the drawn columns, typed, with no rows
-        attributes = attributes.assign(**{name: pd.Series(values) for name, values in
-                                          empty_attribute_columns(config).items()
-                                          if name not in attributes})
+    attributes = result.attributes
+    if attributes.num_rows == 0:  # no contact at all: the drawn columns, typed, with no rows
+        attributes = attributes.to_pandas().assign(**{
+            name: pd.Series(values) for name, values in empty_attribute_columns(config).items()
+            if name not in attributes.column_names})
     horizon = result.calendar.sim_end
     contacts = build_contacts(config, events, attributes)
+    # The tickets' own events: kept only while the tickets and the audit trail are built.
     ticket_events = events[events["ticket"].isin(contacts.loc[contacts["is_ticket"], "contact_id"])]
     tickets = build_tickets(config, result, ticket_events, contacts)
+    audit = build_event_table(ticket_events, result)
+    del ticket_events
     states = build_agent_states(events, result.roster, horizon)
     intervals = build_intervals(config, result, events, contacts, states)
-    audit = build_event_table(ticket_events[ticket_events["ticket"].isin(tickets["ticket_id"])],
-                              result)
     calendar = result.calendar
     qa_reviews = build_qa_reviews(config, result, events, tickets, intervals)
     daily = build_daily(config, calendar, contacts, tickets, intervals, horizon)
@@ -111,34 +117,56 @@ def without_locators(events: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- contacts
 
 
-def _first(events: pd.DataFrame, event: Event, columns: list[str]) -> pd.DataFrame:
-    rows = events[events["event"] == int(event)]
-    return rows.drop_duplicates("ticket", keep="first").set_index("ticket")[columns]
+OUTCOMES = ("deflected", "abandoned", "waiting_at_horizon", "ticket")
+
+
+def _first_of(events: pd.DataFrame, rows: np.ndarray, ids: np.ndarray,
+              columns: tuple[str, ...]) -> list[np.ndarray]:
+    """Each contact's (``ids``, ascending) values in its first row of ``rows`` (events in
+    time order); NaN where it has none."""
+    ticket = events["ticket"].to_numpy()[rows]
+    unique, first = np.unique(ticket, return_index=True)
+    at = np.searchsorted(ids, unique)
+    found = at < ids.size
+    found[found] = ids[at[found]] == unique[found]
+    out = []
+    for column in columns:
+        values = np.full(ids.size, np.nan)
+        values[at[found]] = events[column].to_numpy()[rows[first[found]]]
+        out.append(values)
+    return out
 
 
 def build_contacts(config: ScenarioConfig, events: pd.DataFrame,
-                   attributes: pd.DataFrame) -> pd.DataFrame:
+                   attributes: pa.Table | pd.DataFrame) -> pd.DataFrame:
     """Every contact that arrived in the reporting period, and how it ended."""
-    frame = attributes[attributes["arrival_time"] >= 0.0].copy()
+    if isinstance(attributes, pa.Table):  # filtered in Arrow: one pandas copy, not two
+        frame = attributes.filter(pc.greater_equal(attributes["arrival_time"], 0.0)).to_pandas()
+    else:
+        frame = attributes[attributes["arrival_time"] >= 0.0].reset_index(drop=True)
     ids = frame["contact_id"].to_numpy()
-    first_items = events[(events["item"] == 1) | (events["event"] == int(Event.DEFLECT))]
-    answered = _first(first_items, Event.ASSIGN, ["time", "value"])
-    abandoned = _first(first_items, Event.ABANDON, ["time", "value"])
-    deflected = set(first_items.loc[first_items["event"] == int(Event.DEFLECT), "ticket"])
-    frame["answered_at"] = answered["time"].reindex(ids).to_numpy()
-    frame["abandoned_at"] = abandoned["time"].reindex(ids).to_numpy()
-    wait = answered["value"].reindex(ids).to_numpy()
-    frame["wait_seconds"] = np.where(np.isnan(wait), abandoned["value"].reindex(ids).to_numpy(), wait)
-    live = frame["channel"].isin([CHANNELS.index(c) for c in config.synchronous_channels])
-    is_deflected = frame["contact_id"].isin(deflected).to_numpy()
-    is_abandoned = ~np.isnan(frame["abandoned_at"].to_numpy())
-    waiting = live.to_numpy() & np.isnan(frame["answered_at"].to_numpy()) & ~is_abandoned
-    outcome = np.select([is_deflected, is_abandoned, waiting],
-                        ["deflected", "abandoned", "waiting_at_horizon"], "ticket")
-    frame["outcome"] = outcome
-    frame["is_ticket"] = outcome == "ticket"
-    frame["live"] = live.to_numpy()
-    return frame.reset_index(drop=True)
+    if ids.size > 1 and not bool(np.all(ids[1:] > ids[:-1])):
+        order = np.argsort(ids, kind="stable")
+        frame, ids = frame.iloc[order].reset_index(drop=True), ids[order]
+    event = events["event"].to_numpy()
+    first_item = events["item"].to_numpy() == 1
+    answered_at, answer_wait = _first_of(events, np.flatnonzero(first_item & (event == int(Event.ASSIGN))),
+                                         ids, ("time", "value"))
+    abandoned_at, abandon_wait = _first_of(events, np.flatnonzero(first_item & (event == int(Event.ABANDON))),
+                                           ids, ("time", "value"))
+    deflected_rows = np.flatnonzero(event == int(Event.DEFLECT))
+    frame["answered_at"] = answered_at
+    frame["abandoned_at"] = abandoned_at
+    frame["wait_seconds"] = np.where(np.isnan(answer_wait), abandon_wait, answer_wait)
+    live = frame["channel"].isin([CHANNELS.index(c) for c in config.synchronous_channels]).to_numpy()
+    is_deflected = np.isin(ids, events["ticket"].to_numpy()[deflected_rows])
+    is_abandoned = ~np.isnan(abandoned_at)
+    waiting = live & np.isnan(answered_at) & ~is_abandoned
+    outcome = np.select([is_deflected, is_abandoned, waiting], [0, 1, 2], 3)
+    frame["outcome"] = text_column(OUTCOMES, outcome)
+    frame["is_ticket"] = outcome == 3
+    frame["live"] = live
+    return frame
 
 
 # --------------------------------------------------------------------------- tickets
@@ -215,9 +243,12 @@ def _reopens_within(events: pd.DataFrame, seconds: float) -> pd.Series:
 
 
 def _status_at_horizon(events: pd.DataFrame) -> pd.Series:
-    status = events["event"].map(EVENT_TO_STATUS)
-    rows = events.assign(status=status).dropna(subset=["status"])
-    return rows.drop_duplicates("ticket", keep="last").set_index("ticket")["status"]
+    """Each ticket's status after its last status-changing event (events in time order)."""
+    status = STATUS_OF_EVENT[events["event"].to_numpy().astype(np.int64)]
+    changed = status >= 0
+    ticket = events["ticket"].to_numpy()[changed][::-1]
+    unique, last = np.unique(ticket, return_index=True)
+    return pd.Series(status[changed][::-1][last], index=unique)
 
 
 def _add_sla(config, calendar, events, frame: pd.DataFrame, horizon: float) -> None:
@@ -341,16 +372,19 @@ def _label(frame: pd.DataFrame, config: ScenarioConfig, result: EngineResult) ->
     names = [a.name for a in result.roster]
     groups = [a.group for a in result.roster]
     assignee = frame["assignee"].to_numpy()
-    frame["channel"] = np.array(CHANNELS)[frame["channel"].to_numpy()]
-    frame["category"] = np.array(list(config.categories))[frame["category"].to_numpy()]
-    frame["priority"] = np.array(PRIORITIES)[frame["priority"].to_numpy()]
-    frame["customer_tier"] = np.array(list(config.customers.tiers))[frame["customer_tier"].to_numpy()]
-    frame["highest_tier"] = np.array(TIERS)[frame["highest_tier"].to_numpy()]
-    frame["status"] = frame["status"].map(STATUS_NAMES)
-    frame["assignee"] = np.where(assignee >= 0, np.array(names + [""])[assignee], "")
-    frame["group"] = np.where(assignee >= 0, np.array(groups + [""])[assignee], "")
-    frame["open_at_horizon"] = ~frame["status"].isin(["solved", "closed"])
-    frame["source"] = np.array(["base", "surge"])[frame["source"].to_numpy()]
+    status = frame["status"].to_numpy()
+    status_names = [STATUS_NAMES[code] for code in range(max(STATUS_NAMES) + 1)] + [STATUS_NAMES[-1]]
+    frame["channel"] = text_column(CHANNELS, frame["channel"].to_numpy())
+    frame["category"] = text_column(list(config.categories), frame["category"].to_numpy())
+    frame["priority"] = text_column(PRIORITIES, frame["priority"].to_numpy())
+    frame["customer_tier"] = text_column(list(config.customers.tiers),
+                                         frame["customer_tier"].to_numpy())
+    frame["highest_tier"] = text_column(TIERS, frame["highest_tier"].to_numpy())
+    frame["status"] = text_column(status_names, status)
+    frame["assignee"] = text_column(names + [""], np.where(assignee >= 0, assignee, len(names)))
+    frame["group"] = text_column(groups + [""], np.where(assignee >= 0, assignee, len(groups)))
+    frame["open_at_horizon"] = ~np.isin(status, [int(Status.SOLVED), int(Status.CLOSED)])
+    frame["source"] = text_column(["base", "surge"], frame["source"].to_numpy())
     return frame
 
 
@@ -365,32 +399,29 @@ def _categorical(codes: np.ndarray, names: dict[int, str]) -> pd.Categorical:
 
 def build_event_table(events: pd.DataFrame, result: EngineResult) -> pd.DataFrame:
     """The audit trail, ticket by ticket in time order, with from/to status."""
-    frame = events[events["time"] >= 0.0]
-    order = np.lexsort((np.arange(len(frame)), frame["ticket"].to_numpy()))
-    ticket = frame["ticket"].to_numpy()[order]
-    event = frame["event"].to_numpy()[order].astype(np.int64)
-    status_of = np.full(max(EVENT_NAMES) + 1, -1, dtype=np.int64)
-    for code, status in EVENT_TO_STATUS.items():
-        status_of[code] = status
-    status = status_of[event]
+    rows = np.flatnonzero(events["time"].to_numpy() >= 0.0)
+    order = rows[np.argsort(events["ticket"].to_numpy()[rows], kind="stable")]
+    ticket = events["ticket"].to_numpy()[order]
+    event = events["event"].to_numpy()[order].astype(np.int64)
+    status = STATUS_OF_EVENT[event]
     changed = status >= 0
     # Forward-fill within each ticket: every ticket's first row (arrive) sets a status.
     last = np.maximum.accumulate(np.where(changed, np.arange(status.size), 0))
     current = status[last]
     previous = np.concatenate(([-1], current[:-1]))
     previous[np.concatenate(([True], ticket[1:] != ticket[:-1]))] = -1
-    agent = frame["agent"].to_numpy()[order]
-    tier = frame["tier"].to_numpy()[order].astype(np.int64)
-    channel = frame["channel"].to_numpy()[order].astype(np.int64)
+    agent = events["agent"].to_numpy()[order]
+    tier = events["tier"].to_numpy()[order].astype(np.int64)
+    channel = events["channel"].to_numpy()[order].astype(np.int64)
     names = {a.id: a.name for a in result.roster}
     return pd.DataFrame({
         "ticket_id": ticket,
-        "time": frame["time"].to_numpy()[order],
+        "time": events["time"].to_numpy()[order],
         "event": _categorical(event, EVENT_NAMES),
         "from_status": _categorical(np.where(changed, previous, -1), STATUS_NAMES),
         "to_status": _categorical(np.where(changed, current, -1), STATUS_NAMES),
         "agent": _categorical(agent, names) if names else pd.Categorical([None] * len(agent)),
         "tier": _categorical(tier, dict(enumerate(TIERS))),
         "channel": _categorical(channel, dict(enumerate(CHANNELS))),
-        "item": frame["item"].to_numpy()[order],
+        "item": events["item"].to_numpy()[order],
     })

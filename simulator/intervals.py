@@ -24,7 +24,20 @@ def build_intervals(config: ScenarioConfig, result, events: pd.DataFrame,
     report = calendar.interval_start >= 0.0
     starts, ends = calendar.interval_start[report], calendar.interval_end[report]
     boundaries = np.append(starts, ends[-1]) if starts.size else np.array([0.0])
-    frames = [_channel_intervals(config, result, events, contacts, states, name, starts, ends,
+    # Plain numpy columns: each channel's masks then cost one pass, not a frame copy.
+    columns = {name: events[name].to_numpy() for name in ("time", "event", "channel", "tier", "value")}
+    state = states["state"]
+    spells = {"agent_id": states["agent_id"].to_numpy(), "start": states["start"].to_numpy(),
+              "end": states["end"].to_numpy(), "on": state.isin(["available", "busy"]).to_numpy(),
+              "busy": (state == "busy").to_numpy()}
+    outcome = contacts["outcome"]
+    arrivals = {"channel": contacts["channel"].to_numpy(),
+                "arrival_time": contacts["arrival_time"].to_numpy(),
+                "wait_seconds": contacts["wait_seconds"].to_numpy(),
+                "answered_at": contacts["answered_at"].to_numpy(),
+                "deflected": (outcome == "deflected").to_numpy(),
+                "abandoned": (outcome == "abandoned").to_numpy()}
+    frames = [_channel_intervals(config, result, columns, arrivals, spells, name, starts, ends,
                                  boundaries) for name in config.channel_names()]
     table = pd.concat(frames, ignore_index=True)
     table.insert(0, "interval_start", np.tile(starts, len(frames)))
@@ -38,15 +51,15 @@ def _bucket(times: np.ndarray, starts: np.ndarray) -> np.ndarray:
 def _channel_intervals(config, result, events, contacts, states, name, starts, ends, boundaries):
     channel = config.channels[name]
     cid = CHANNELS.index(name)
-    mine = contacts[contacts["channel"] == cid]
-    bucket = _bucket(mine["arrival_time"].to_numpy(), starts)
+    mine = _select(contacts, contacts["channel"] == cid)
+    bucket = _bucket(mine["arrival_time"], starts)
     n = starts.size
     count = lambda mask: np.bincount(bucket[mask], minlength=n)[:n]
-    outcome = mine["outcome"].to_numpy()
-    wait = mine["wait_seconds"].to_numpy()
-    offered_mask = outcome != "deflected"
-    answered_mask = ~np.isnan(mine["answered_at"].to_numpy())
-    abandoned_mask = outcome == "abandoned"
+    wait = mine["wait_seconds"]
+    deflected_mask = mine["deflected"]
+    offered_mask = ~deflected_mask
+    answered_mask = ~np.isnan(mine["answered_at"])
+    abandoned_mask = mine["abandoned"]
     threshold = channel.answer_within_seconds
     live = name in config.synchronous_channels
     sl = np.full(n, np.nan)
@@ -60,17 +73,18 @@ def _channel_intervals(config, result, events, contacts, states, name, starts, e
         answered = count(answered_mask)
         wait_sum = np.bincount(bucket[answered_mask], weights=wait[answered_mask], minlength=n)[:n]
         np.divide(wait_sum, answered, out=asa, where=answered > 0)
-    completes = events[(events["event"] == int(Event.COMPLETE)) & (events["channel"] == cid)
-                       & (events["tier"] == 0) & (events["time"] >= 0)]
-    done_bucket = _bucket(completes["time"].to_numpy(), starts)
+    rows = _select(events, events["channel"] == cid)
+    completes = _select(rows, (rows["event"] == int(Event.COMPLETE)) & (rows["tier"] == 0)
+                        & (rows["time"] >= 0))
+    done_bucket = _bucket(completes["time"], starts)
     handled = np.bincount(done_bucket, minlength=n)[:n]
-    handle_sum = np.bincount(done_bucket, weights=completes["value"].to_numpy(), minlength=n)[:n]
+    handle_sum = np.bincount(done_bucket, weights=completes["value"], minlength=n)[:n]
     staffed, busy = _staffing(result, states, name, boundaries)
     length = ends - starts
     return pd.DataFrame({
         "channel": name,
         "offered": count(offered_mask),
-        "deflected": count(outcome == "deflected"),
+        "deflected": count(deflected_mask),
         "answered": count(answered_mask),
         "abandoned": count(abandoned_mask),
         "answered_within_threshold": count(answered_mask & (wait <= threshold)) if live else 0,
@@ -81,44 +95,47 @@ def _channel_intervals(config, result, events, contacts, states, name, starts, e
         "aht_seconds": np.divide(handle_sum, handled, out=np.full(n, np.nan), where=handled > 0),
         "staffed_agents": staffed / length,
         "occupancy": np.divide(busy, staffed, out=np.full(n, np.nan), where=staffed > 0),
-        "queue_at_end": _queue_at_end(events, cid, ends),
-        "open_tickets_at_end": _open_at_end(events, cid, ends),
+        "queue_at_end": _queue_at_end(rows, ends),
+        "open_tickets_at_end": _open_at_end(rows, ends),
     })
 
 
-def _staffing(result, states: pd.DataFrame, name: str, boundaries: np.ndarray):
+def _staffing(result, states: dict[str, np.ndarray], name: str, boundaries: np.ndarray):
     skilled = [a.id for a in result.roster if a.tier == "L1" and name in a.skills]
-    rows = states[states["agent_id"].isin(skilled)]
-    on = rows[rows["state"].isin(["available", "busy"])]
-    busy = rows[rows["state"] == "busy"]
-    staffed = step_integral(on["start"].to_numpy(), on["end"].to_numpy(), boundaries)
-    busy_time = step_integral(busy["start"].to_numpy(), busy["end"].to_numpy(), boundaries)
+    mine = np.isin(states["agent_id"], skilled)
+    on, busy = mine & states["on"], mine & states["busy"]
+    staffed = step_integral(states["start"][on], states["end"][on], boundaries)
+    busy_time = step_integral(states["start"][busy], states["end"][busy], boundaries)
     return staffed, busy_time
 
 
-def _queue_at_end(events: pd.DataFrame, cid: int, ends: np.ndarray) -> np.ndarray:
-    """L1 items of the channel that had entered a queue and not left it by each end."""
-    rows = events[(events["channel"] == cid) & (events["tier"].isin([0, -1]))]
-    joined = rows[(rows["event"] == int(Event.ARRIVE))
-                  | ((rows["event"] == int(Event.ENQUEUE)) & (rows["tier"] == 0))]
-    left = rows[(rows["event"].isin([int(Event.ASSIGN), int(Event.ABANDON), int(Event.DEFLECT)]))
-                & (rows["tier"].isin([0, -1]))]
-    joined_times = np.sort(joined["time"].to_numpy())
-    left_times = np.sort(left["time"].to_numpy())
+def _select(columns: dict[str, np.ndarray], mask: np.ndarray) -> dict[str, np.ndarray]:
+    return {name: values[mask] for name, values in columns.items()}
+
+
+def _queue_at_end(rows: dict[str, np.ndarray], ends: np.ndarray) -> np.ndarray:
+    """L1 items of the channel (``rows``: its events) that had entered a queue and not
+    left it by each end."""
+    event, tier = rows["event"], rows["tier"]
+    l1 = np.isin(tier, [0, -1])
+    joined = l1 & ((event == int(Event.ARRIVE)) | ((event == int(Event.ENQUEUE)) & (tier == 0)))
+    left = l1 & np.isin(event, [int(Event.ASSIGN), int(Event.ABANDON), int(Event.DEFLECT)])
+    joined_times = np.sort(rows["time"][joined])
+    left_times = np.sort(rows["time"][left])
     return (np.searchsorted(joined_times, ends, side="right")
             - np.searchsorted(left_times, ends, side="right"))
 
 
-def _open_at_end(events: pd.DataFrame, cid: int, ends: np.ndarray) -> np.ndarray:
-    """Tickets of the channel created but not solved at each interval end.
+def _open_at_end(rows: dict[str, np.ndarray], ends: np.ndarray) -> np.ndarray:
+    """Tickets of the channel (``rows``: its events) created but not solved at each
+    interval end.
 
     arrivals - deflected - abandoned - solves + reopens, counted up to each end
     (warm-up tickets included, so a Monday backlog shows from the first interval).
     """
-    rows = events[events["channel"] == cid]
     total = np.zeros(ends.size, dtype=np.int64)
     for event, sign in ((Event.ARRIVE, 1), (Event.DEFLECT, -1), (Event.ABANDON, -1),
                         (Event.SOLVE, -1), (Event.REOPEN, 1)):
-        times = np.sort(rows.loc[rows["event"] == int(event), "time"].to_numpy())
+        times = np.sort(rows["time"][rows["event"] == int(event)])
         total += sign * np.searchsorted(times, ends, side="right")
     return total

@@ -268,19 +268,21 @@ def staffing_measures(config: ScenarioConfig | None, states: pd.DataFrame, key=N
 
     Cost needs ``config`` (hourly cost per tier) and a ``tier`` column; else NaN.
     """
-    state = states["state"].to_numpy()
+    state = states["state"]
     seconds = states["duration_seconds"].to_numpy(dtype=float)
     if config is not None and "tier" in states:
-        rate = states["tier"].map({t: c.hourly_cost for t, c in config.tiers.items()}).to_numpy(dtype=float)
+        tier_codes, tier_names = pd.factorize(states["tier"])
+        costs = {t: c.hourly_cost for t, c in config.tiers.items()}
+        rate = np.append([costs.get(t, np.nan) for t in tier_names], np.nan)[tier_codes]
     else:
         rate = np.full(len(states), np.nan)
     codes, labels = _codes(key, len(states))
     m = pd.DataFrame({
         "g": codes, "paid": seconds,
-        "busy": np.where(state == "busy", seconds, 0.0),
-        "available": np.where(state == "available", seconds, 0.0),
-        "in_shift": np.where(np.isin(state, IN_SHIFT_STATES), seconds, 0.0),
-        "out": np.where(np.isin(state, OUT_OF_SHIFT_STATES), seconds, 0.0),
+        "busy": np.where((state == "busy").to_numpy(), seconds, 0.0),
+        "available": np.where((state == "available").to_numpy(), seconds, 0.0),
+        "in_shift": np.where(state.isin(IN_SHIFT_STATES).to_numpy(), seconds, 0.0),
+        "out": np.where(state.isin(OUT_OF_SHIFT_STATES).to_numpy(), seconds, 0.0),
         "cost": seconds / 3600.0 * rate,
     })
     s = m.groupby("g", sort=True).sum(min_count=1)
@@ -328,13 +330,26 @@ def chat_kpis(config: ScenarioConfig, datasets: Datasets, roster) -> dict[str, f
 def tickets_per_agent_day(work: pd.DataFrame, spells_by_day: pd.DataFrame, key_work=None,
                           key_spells=None) -> pd.Series:
     """Distinct (ticket, agent, day) completions / distinct (agent, day) logged in, per group."""
-    handled = work.assign(g=_groups(key_work, len(work))).drop_duplicates(["g", "ticket_id", "agent", "date"])
-    on = spells_by_day[spells_by_day["state"].isin(["available", "busy"])]
-    on = on.assign(g=_groups(key_spells, len(spells_by_day))[
-        spells_by_day["state"].isin(["available", "busy"]).to_numpy()])
-    agent_days = on.drop_duplicates(["g", "agent", "date"]).groupby("g").size()
-    counts = handled.groupby("g").size().reindex(agent_days.index, fill_value=0)
+    handled = _distinct_counts(_groups(key_work, len(work)), work["ticket_id"], work["agent"],
+                               work["date"])
+    logged_in = spells_by_day["state"].isin(["available", "busy"]).to_numpy()
+    on = spells_by_day[["agent", "date"]][logged_in]
+    agent_days = _distinct_counts(_groups(key_spells, len(spells_by_day))[logged_in], on["agent"],
+                                  on["date"])
+    counts = handled.reindex(agent_days.index, fill_value=0)
     return pd.Series(safe_divide(counts, agent_days), index=agent_days.index)
+
+
+def _distinct_counts(g, *columns) -> pd.Series:
+    """Distinct rows of ``columns`` per group label ``g`` (labels sorted, as a group-by
+    gives them). Labels and columns are factorised first, so duplicates are found on
+    integers, not strings."""
+    codes, labels = pd.factorize(np.asarray(g), sort=True)
+    frame = pd.DataFrame({"g": codes} | {f"c{i}": pd.factorize(c)[0] for i, c in enumerate(columns)})
+    kept = frame.drop_duplicates()["g"].to_numpy()
+    counts = np.bincount(kept[kept >= 0], minlength=len(labels))
+    index = pd.DataFrame({"g": labels}).groupby("g").size().index  # a group-by's own index
+    return pd.Series(counts, index=index)[counts > 0]
 
 
 def scorecard_measures(agent_daily: pd.DataFrame, qa_reviews: pd.DataFrame, key_cards=None,

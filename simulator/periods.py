@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.calendar import Calendar
+from simulator.labels import text_column
 
 
 def day_index(calendar: Calendar, seconds: np.ndarray) -> np.ndarray:
@@ -28,6 +29,13 @@ def period_labels(calendar: Calendar, seconds: np.ndarray) -> dict[str, np.ndarr
     weeks = np.array([(d - dt.timedelta(days=d.weekday())).isoformat() for d in calendar.day_dates] + [""])
     index = np.where(np.isnan(seconds), calendar.n_days, day_index(calendar, np.nan_to_num(seconds)))
     return {"day": days[index], "week": weeks[index], "month": np.array([d[:7] for d in days])[index]}
+
+
+def day_text(calendar: Calendar, seconds: np.ndarray):
+    """``period_labels(...)["day"]`` as a text column (built by a gather, not a conversion)."""
+    seconds = np.asarray(seconds, dtype=float)
+    index = np.where(np.isnan(seconds), calendar.n_days, day_index(calendar, np.nan_to_num(seconds)))
+    return text_column([d.isoformat() for d in calendar.day_dates] + [""], index)
 
 
 def split_by_day(spells: pd.DataFrame, calendar: Calendar) -> pd.DataFrame:
@@ -48,5 +56,5 @@ def split_by_day(spells: pd.DataFrame, calendar: Calendar) -> pd.DataFrame:
     part_end = np.minimum(np.repeat(ends, repeats), bounds[np.minimum(day + 1, bounds.size - 1)])
     parts["start"], parts["end"] = part_start, part_end
     parts["duration_seconds"] = part_end - part_start
-    parts["date"] = np.array([d.isoformat() for d in calendar.day_dates])[day]
+    parts["date"] = text_column([d.isoformat() for d in calendar.day_dates], day)
     return parts[parts["duration_seconds"] > 0].reset_index(drop=True)

@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from simulator.config import QA_CRITERIA, ScenarioConfig
-from simulator.periods import day_index, period_labels
+from simulator.labels import text_column
+from simulator.periods import day_index, day_text
 from simulator.recorder import Event
 from simulator.streams import StreamRegistry
 
@@ -73,7 +74,9 @@ def build_qa_reviews(config: ScenarioConfig, result, raw_events: pd.DataFrame,
     calendar, roster = result.calendar, result.roster
     registry = StreamRegistry(result.seed, result.replication)
     by_name = {a.name: a.id for a in roster}
-    candidates = tickets[tickets["solved_at"].notna() & (tickets["assignee"] != "")]
+    chosen = (tickets["solved_at"].notna() & (tickets["assignee"] != "")).to_numpy()
+    candidates = tickets.loc[chosen, ["ticket_id", "created", "solved_at", "assignee", "group",
+                                      "channel", "category", "priority"]]
     candidates = candidates.sort_values("ticket_id", kind="stable")
     if candidates.empty or config.qa.review_rate == 0.0:
         return pd.DataFrame(columns=COLUMNS)
@@ -87,16 +90,8 @@ def build_qa_reviews(config: ScenarioConfig, result, raw_events: pd.DataFrame,
         keep[rows] = generator.random(rows.size) < config.qa.review_rate
         noise[rows] = generator.standard_normal((rows.size, len(QA_CRITERIA)))
     latent = np.array([registry.generator("qa_agents", a.id).standard_normal() for a in roster])
-    # The reviewed agent's own work on each candidate ticket: handle and last pick-up.
-    work = raw_events[raw_events["event"].isin([int(Event.ASSIGN), int(Event.COMPLETE)])
-                      & (raw_events["agent"] >= 0)]
-    work = work[work["ticket"].isin(candidates["ticket_id"])]
-    handle = work[work["event"] == int(Event.COMPLETE)].groupby(["ticket", "agent"])["value"].sum()
-    picked = work[work["event"] == int(Event.ASSIGN)].groupby(["ticket", "agent"])["time"].max()
-    pairs = pd.MultiIndex.from_arrays([candidates["ticket_id"].to_numpy(), agent])
-    handle_seconds = handle.reindex(pairs).fillna(0.0).to_numpy()
-    picked_at = picked.reindex(pairs).to_numpy(dtype=float)
-    tier = np.array([roster[a].tier for a in agent])
+    handle_seconds, picked_at = _own_work(raw_events, candidates["ticket_id"].to_numpy(), agent)
+    tier = np.array([a.tier for a in roster])[agent]
     channel = candidates["channel"].to_numpy()
     group_mean = pd.Series(handle_seconds).groupby([channel, tier]).transform("mean").to_numpy()
     occupancy = _interval_occupancy(intervals, calendar, channel, picked_at)
@@ -104,13 +99,34 @@ def build_qa_reviews(config: ScenarioConfig, result, raw_events: pd.DataFrame,
     scores = score_reviews(config, latent[agent], rushed, noise)
     frame = pd.DataFrame({
         "ticket_id": candidates["ticket_id"].to_numpy(), "agent_id": agent,
-        "agent": candidates["assignee"].to_numpy(), "group": candidates["group"].to_numpy(),
-        "tier": tier, "channel": channel, "category": candidates["category"].to_numpy(),
-        "priority": candidates["priority"].to_numpy(),
-        "reviewed_date": period_labels(calendar, candidates["solved_at"].to_numpy())["day"],
+        "agent": candidates["assignee"].array, "group": candidates["group"].array,
+        "tier": text_column([a.tier for a in roster], agent), "channel": candidates["channel"].array, "category": candidates["category"].array,
+        "priority": candidates["priority"].array,
+        "reviewed_date": day_text(calendar, candidates["solved_at"].to_numpy()),
         "handle_seconds": handle_seconds, "rushed": np.round(rushed, 4), **scores})[keep]
     frame.insert(0, "review_id", np.arange(1, len(frame) + 1))
     return frame[COLUMNS].reset_index(drop=True)
+
+
+def _own_work(raw_events: pd.DataFrame, ticket_ids: np.ndarray,
+              agent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The reviewed agent's own work on each candidate ticket (``ticket_ids`` ascending):
+    handle seconds (0 if none) and the time of the last pick-up (NaN if none)."""
+    event = raw_events["event"].to_numpy()
+    rows = np.flatnonzero((event == int(Event.ASSIGN)) | (event == int(Event.COMPLETE)))
+    ticket = raw_events["ticket"].to_numpy()[rows]
+    position = np.minimum(np.searchsorted(ticket_ids, ticket), max(ticket_ids.size - 1, 0))
+    own = (ticket_ids[position] == ticket) & (raw_events["agent"].to_numpy()[rows] == agent[position])
+    rows, position, event = rows[own], position[own], event[rows][own]
+    done = event == int(Event.COMPLETE)
+    # A grouped sum (not bincount) keeps pandas' summation, so the figures are unchanged.
+    handle = pd.Series(raw_events["value"].to_numpy()[rows[done]]).groupby(position[done]).sum()
+    handle_seconds = np.zeros(ticket_ids.size)
+    handle_seconds[handle.index.to_numpy()] = handle.to_numpy()
+    picked_at = np.full(ticket_ids.size, np.nan)
+    picked = ~done
+    np.fmax.at(picked_at, position[picked], raw_events["time"].to_numpy()[rows[picked]])
+    return handle_seconds, picked_at
 
 
 def _interval_occupancy(intervals: pd.DataFrame, calendar, channel: np.ndarray,

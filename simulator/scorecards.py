@@ -27,7 +27,8 @@ import pandas as pd
 from simulator.calendar import Calendar
 from simulator.config import CHANNELS, ScenarioConfig
 from simulator.kpis import contact_measures, staffing_measures, ticket_measures
-from simulator.periods import day_index, period_labels
+from simulator.labels import text_column
+from simulator.periods import day_index, day_text, period_labels
 from simulator.recorder import AgentState, Event
 
 DAILY_TICKET_KPIS = ("csat_satisfied_rate", "csat_mean", "csat_responses", "frt_mean_minutes",
@@ -130,7 +131,13 @@ def adherence_seconds(scheduled: pd.DataFrame, actual: pd.DataFrame,
     item in hand after the shift) neither adds nor subtracts.
     """
     out = []
-    actual = actual.assign(state=actual["state"].replace({"busy": "available"}))
+    # States as integer codes of one shared list (-1: outside every spell), busy as available.
+    real_states = actual["state"].to_numpy(dtype=object)
+    real_states = np.where(real_states == "busy", "available", real_states)
+    names = pd.unique(np.concatenate([scheduled["state"].to_numpy(dtype=object), real_states]))
+    scheduled = scheduled.assign(state=pd.Categorical(scheduled["state"].to_numpy(dtype=object),
+                                                      categories=names).codes)
+    actual = actual.assign(state=pd.Categorical(real_states, categories=names).codes)
     by_agent = dict(tuple(actual.groupby("agent_id", sort=False)))
     empty = actual.iloc[:0]
     for agent_id, plan in scheduled.groupby("agent_id", sort=True):
@@ -143,7 +150,7 @@ def adherence_seconds(scheduled: pd.DataFrame, actual: pd.DataFrame,
         plan_state = _state_at(plan, left)
         real_state = _state_at(real, left)
         day = np.searchsorted(day_start, left, side="right") - 1
-        in_plan = plan_state != ""
+        in_plan = plan_state >= 0
         adhered = in_plan & (plan_state == real_state)
         days = np.unique(day)
         slot = np.searchsorted(days, day)
@@ -159,14 +166,14 @@ def adherence_seconds(scheduled: pd.DataFrame, actual: pd.DataFrame,
 
 
 def _state_at(spells: pd.DataFrame, times: np.ndarray) -> np.ndarray:
-    """State of non-overlapping spells at each time ('' outside every spell)."""
+    """State code of non-overlapping spells at each time (-1 outside every spell)."""
     order = np.argsort(spells["start"].to_numpy(), kind="stable")
     starts = spells["start"].to_numpy()[order]
     ends = spells["end"].to_numpy()[order]
-    states = np.append(spells["state"].to_numpy()[order].astype(object), "")
+    states = np.append(spells["state"].to_numpy()[order].astype(np.int64), -1)
     index = np.searchsorted(starts, times, side="right") - 1
     inside = (index >= 0) & (times < ends[np.maximum(index, 0)]) if starts.size else np.zeros(times.size, bool)
-    return states[np.where(inside, index, -1)].astype(str)
+    return states[np.where(inside, index, -1)]
 
 
 def work_items(raw_events: pd.DataFrame, roster, calendar: Calendar) -> pd.DataFrame:
@@ -177,10 +184,10 @@ def work_items(raw_events: pd.DataFrame, roster, calendar: Calendar) -> pd.DataF
     agent_id = done["agent"].to_numpy(dtype=np.int64)
     return pd.DataFrame({
         "ticket_id": done["ticket"].to_numpy(), "agent_id": agent_id,
-        "agent": np.array([a.name for a in roster] + [""])[agent_id],
-        "tier": np.array([a.tier for a in roster] + [""])[agent_id],
-        "channel": np.array(CHANNELS)[done["channel"].to_numpy()],
-        "time": done["time"].to_numpy(), "date": period_labels(calendar, done["time"].to_numpy())["day"],
+        "agent": text_column([a.name for a in roster] + [""], agent_id),
+        "tier": text_column([a.tier for a in roster] + [""], agent_id),
+        "channel": text_column(CHANNELS, done["channel"].to_numpy()),
+        "time": done["time"].to_numpy(), "date": day_text(calendar, done["time"].to_numpy()),
         "handle_seconds": done["value"].to_numpy()})
 
 

@@ -36,6 +36,7 @@ from simulator.datasets import Datasets
 from simulator.engine import EngineResult
 from simulator.enrich import Directory, build_directory, enrich_tickets, satisfaction_comments
 from simulator.export import with_timestamps
+from simulator.labels import as_text
 from simulator.zendesk_zones import zendesk_zone_name
 
 SHAPES = ("native", "zendesk", "simple", "zendesk_warehouse")
@@ -155,7 +156,7 @@ def _status_spans(events: pd.DataFrame, horizon: float) -> pd.DataFrame:
     start = changes["time"].to_numpy(dtype=float)
     same_next = np.append(ticket[1:] == ticket[:-1], False)[:ticket.size]  # no rows: none
     end = np.where(same_next, np.append(start[1:], horizon)[:ticket.size], horizon)
-    return pd.DataFrame({"ticket_id": ticket, "status": changes["to_status"].astype(str).to_numpy(),
+    return pd.DataFrame({"ticket_id": ticket, "status": as_text(changes["to_status"]),
                          "start": start, "end": end})
 
 
@@ -386,9 +387,9 @@ def metric_events(config: ScenarioConfig, native: pd.DataFrame, spans: pd.DataFr
     out = pd.DataFrame({
         "id": np.arange(1, len(frame) + 1),
         "ticket_id": frame["ticket"].to_numpy() + TICKET_ID_OFFSET,
-        "metric": frame["metric"].to_numpy(dtype=object),
+        "metric": as_text(frame["metric"]),
         "instance_id": np.ones(len(frame), dtype=np.int64),
-        "type": frame["type"].to_numpy(dtype=object),
+        "type": as_text(frame["type"]),
         "time": _utc(calendar, frame["seconds"].to_numpy()),
         "sla.target": frame["sla.target"].astype("Int64").to_numpy(),
         "sla.business_hours": frame["sla.business_hours"].astype("boolean").to_numpy(),

@@ -12,9 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from simulator.labels import text_column
 from simulator.recorder import AgentState, Event
 
 STATE_NAMES = {s.value: s.name.lower() for s in AgentState}
+BUSY = max(STATE_NAMES) + 1  # the label code of available time with an item in hand
+LABELS = [STATE_NAMES[code] for code in range(BUSY)] + ["busy"]
 
 
 def build_agent_states(events: pd.DataFrame, roster, horizon: float,
@@ -35,31 +38,34 @@ def build_agent_states(events: pd.DataFrame, roster, horizon: float,
     frame["state"] = frame.groupby("agent")["state"].ffill().fillna(int(AgentState.LOGGED_OUT))
     frame["held"] = frame.groupby("agent")["delta"].cumsum()
     frame["end"] = frame.groupby("agent")["time"].shift(-1).fillna(horizon)
-    names = frame["state"].astype(int).map(STATE_NAMES)
-    busy = (frame["state"] == int(AgentState.AVAILABLE)) & (frame["held"] > 0)
-    frame["label"] = np.where(busy, "busy", names)
-    frame = frame[frame["end"] > frame["time"]]
-    return _merge_and_clip(frame, roster, report_start, horizon)
+    state = frame["state"].to_numpy().astype(np.int64)
+    busy = (state == int(AgentState.AVAILABLE)) & (frame["held"].to_numpy() > 0)
+    label = np.where(busy, BUSY, state)  # state codes, and BUSY
+    keep = (frame["end"] > frame["time"]).to_numpy()
+    return _merge_and_clip(frame["agent"].to_numpy()[keep], label[keep],
+                           frame["time"].to_numpy()[keep], frame["end"].to_numpy()[keep],
+                           roster, report_start, horizon)
 
 
-def _merge_and_clip(frame: pd.DataFrame, roster, report_start: float,
-                    horizon: float) -> pd.DataFrame:
-    new_spell = (frame["label"] != frame["label"].shift()) | (frame["agent"] != frame["agent"].shift())
-    spell_id = new_spell.cumsum()
-    spells = frame.groupby(spell_id, sort=False).agg(
-        agent=("agent", "first"), state=("label", "first"), start=("time", "first"),
-        end=("end", "last"))
-    spells["start"] = spells["start"].clip(lower=report_start)
-    spells["end"] = spells["end"].clip(upper=horizon)
-    spells = spells[(spells["end"] > spells["start"]) & (spells["state"] != "logged_out")]
-    agent = spells["agent"].to_numpy()
+def _merge_and_clip(agent: np.ndarray, label: np.ndarray, time: np.ndarray, end: np.ndarray,
+                    roster, report_start: float, horizon: float) -> pd.DataFrame:
+    """Consecutive rows of one agent in one state become one spell (numpy, rows by agent)."""
+    first = np.ones(agent.size, dtype=bool)
+    first[1:] = (label[1:] != label[:-1]) | (agent[1:] != agent[:-1])
+    starts = np.flatnonzero(first)
+    lasts = np.append(starts[1:] - 1, agent.size - 1)[:starts.size].astype(np.int64)
+    start = np.maximum(time[starts], report_start)
+    stop = np.minimum(end[lasts], horizon)
+    state = label[starts]
+    keep = (stop > start) & (state != int(AgentState.LOGGED_OUT))
+    agent, state, start, stop = agent[starts][keep], state[keep], start[keep], stop[keep]
     return pd.DataFrame({
         "agent_id": agent,
-        "agent": np.array([a.name for a in roster])[agent],
-        "group": np.array([a.group for a in roster])[agent],
-        "tier": np.array([a.tier for a in roster])[agent],
-        "state": spells["state"].to_numpy(),
-        "start": spells["start"].to_numpy(),
-        "end": spells["end"].to_numpy(),
-        "duration_seconds": (spells["end"] - spells["start"]).to_numpy(),
-    }).reset_index(drop=True)
+        "agent": text_column([a.name for a in roster], agent),
+        "group": text_column([a.group for a in roster], agent),
+        "tier": text_column([a.tier for a in roster], agent),
+        "state": text_column(LABELS, state),
+        "start": start,
+        "end": stop,
+        "duration_seconds": stop - start,
+    })

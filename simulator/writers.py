@@ -39,12 +39,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 FORMATS = ("csv", "parquet", "xlsx", "jsonl", "duckdb")
 CHUNK_ROWS = 50_000
 XLSX_MAX_ROWS = 1_048_576
 XLSX_DEFAULT_TABLES = ("tickets", "daily", "intervals")
+FAST_BLOCK_ROWS = 2_048  # XLSX rows whose cell texts are built at once
 LIST_COLUMNS = frozenset({"tags", "domain_names"})
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 XLSX_CREATED = dt.datetime(2026, 1, 1)
@@ -83,54 +85,103 @@ def _is_text(series: pd.Series) -> bool:
     return dtype == object or isinstance(dtype, pd.StringDtype)
 
 
-def time_text(series: pd.Series) -> pd.Series:
-    """ISO 8601 text, vectorised with numpy (strftime is far slower)."""
-    if series.empty:  # numpy's string functions reject zero-size arrays
-        return pd.Series([], index=series.index, dtype=object)
+def time_arrow(series: pd.Series) -> pa.Array:
+    """ISO 8601 text as an Arrow string array (missing values null).
+
+    Vectorised in Arrow: casting a timestamp to text is several times faster
+    than numpy's ``datetime_as_string`` and far faster than ``strftime``.
+    """
     missing = series.isna().to_numpy()
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         if str(series.dt.tz) == "UTC":
             utc = series.dt.tz_localize(None).to_numpy(dtype="datetime64[s]")
-            text = np.char.add(np.datetime_as_string(utc, unit="s"), "Z")
-        else:
-            local = series.dt.tz_localize(None).to_numpy(dtype="datetime64[ms]")
-            utc = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ms]")
-            minutes = np.where(missing, 0, (local - utc).astype("timedelta64[m]").astype(np.int64))
-            offsets, inverse = np.unique(minutes, return_inverse=True)
-            labels = np.array([f"{'-' if m < 0 else '+'}{abs(m) // 60:02d}:{abs(m) % 60:02d}"
-                               for m in offsets.tolist()])
-            text = np.char.add(np.datetime_as_string(local, unit="ms"), labels[inverse])
-    else:
-        naive = series.to_numpy(dtype="datetime64[s]")
-        text = np.char.replace(np.datetime_as_string(naive, unit="s"), "T", " ")
-    values = text.astype(object)
-    values[missing] = None
+            return pc.binary_join_element_wise(_iso_t(utc, missing), "Z", "")
+        return local_time_arrow(series)
+    naive = series.to_numpy(dtype="datetime64[s]")
+    return pc.cast(pa.array(naive, mask=missing), pa.string())  # 2026-01-05 09:00:00
+
+
+def local_time_arrow(series: pd.Series) -> pa.Array:
+    """Timezone-aware times as local ISO 8601 text with milliseconds and offset
+    (``2026-01-05T09:00:00.250-05:00``), whatever the zone (UTC too)."""
+    missing = series.isna().to_numpy()
+    local = series.dt.tz_localize(None).to_numpy(dtype="datetime64[ms]")
+    utc = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ms]")
+    minutes = np.where(missing, 0, (local - utc).astype("timedelta64[m]").astype(np.int64))
+    offsets, inverse = np.unique(minutes, return_inverse=True)
+    labels = pa.array([f"{'-' if m < 0 else '+'}{abs(m) // 60:02d}:{abs(m) % 60:02d}"
+                       for m in offsets.tolist()], type=pa.string())
+    return pc.binary_join_element_wise(_iso_t(local, missing),
+                                       labels.take(pa.array(inverse.ravel())), "")
+
+
+def _iso_t(stamps: np.ndarray, missing: np.ndarray) -> pa.Array:
+    """``2026-01-05T09:00:00[.250]``: Arrow writes a space between date and time."""
+    text = pc.cast(pa.array(stamps, mask=missing), pa.string())
+    return pc.replace_substring(text, " ", "T", max_replacements=1)
+
+
+def time_text(series: pd.Series) -> pd.Series:
+    """ISO 8601 text (``time_arrow``) as Python strings, missing values None."""
+    values = time_arrow(series).to_numpy(zero_copy_only=False)
     return pd.Series(values, index=series.index, dtype=object)
+
+
+def _formula_like(values) -> np.ndarray:
+    """Which values are text beginning with a formula prefix (value by value)."""
+    return np.array([isinstance(v, str) and v.startswith(FORMULA_PREFIXES) for v in values],
+                    dtype=bool)
+
+
+def formula_risk(series: pd.Series) -> np.ndarray:
+    """Boolean mask of the text values a spreadsheet would read as a formula.
+
+    Vectorised: a categorical is checked once per category, Arrow-backed or
+    all-text object columns with one Arrow regex; only mixed object columns
+    are checked value by value.
+    """
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        risky_category = _formula_like(series.cat.categories)
+        codes = series.cat.codes.to_numpy()
+        return np.append(risky_category, False)[np.where(codes >= 0, codes, risky_category.size)]
+    try:
+        text = pa.array(series, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed objects
+        return _formula_like(series.tolist())
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
+        return np.zeros(len(series), dtype=bool)  # no text at all
+    match = pc.match_substring_regex(text, "^[=+\\-@]").fill_null(False)
+    return match.to_numpy(zero_copy_only=False)
 
 
 def escape_formula(series: pd.Series) -> pd.Series:
     """Text a spreadsheet would read as a formula gets a leading single quote."""
-    text = series.astype(object)
-    try:
-        risky = text.str.startswith(FORMULA_PREFIXES, na=False).to_numpy(dtype=bool)
-    except (AttributeError, TypeError):  # not all text: check value by value
-        risky = np.array([isinstance(v, str) and v.startswith(FORMULA_PREFIXES) for v in text])
+    risky = formula_risk(series)
     if not risky.any():
         return series
+    text = series.astype(object)
     return text.where(~risky, "'" + text[risky].astype(str))
 
 
-def text_frame(chunk: pd.DataFrame, escape: bool) -> pd.DataFrame:
-    """Timestamps as ISO text, names flattened, formula-like text escaped (CSV)."""
-    out = {}
+def text_frame(chunk: pd.DataFrame, escape: bool) -> pa.Table:
+    """Timestamps as ISO text, names flattened, formula-like text escaped (CSV);
+    a column that is all missing is typed text."""
+    arrays, names = [], []
     for column in chunk.columns:
         series = chunk[column]
         if pd.api.types.is_datetime64_any_dtype(series.dtype):
-            series = time_text(series)
-        elif escape and _is_text(series):
-            series = escape_formula(series)
-        out[flat_name(column)] = series
-    return pd.DataFrame(out, index=chunk.index)
+            array = time_arrow(series)
+        else:
+            if escape and _is_text(series):
+                series = escape_formula(series)
+            array = pa.Array.from_pandas(series)
+            if isinstance(array, pa.ChunkedArray):
+                array = array.combine_chunks()
+        if pa.types.is_null(array.type):
+            array = array.cast(pa.string())
+        arrays.append(array)
+        names.append(flat_name(column))
+    return pa.Table.from_arrays(arrays, names=names)
 
 
 # --------------------------------------------------------------------------- CSV, JSON Lines
@@ -143,11 +194,8 @@ def write_csv(frame: pd.DataFrame, path: Path, progress: Progress | None = None)
 
     with path.open("wb") as handle:
         for index, chunk in enumerate(chunks(frame)):
-            table = pa.Table.from_pandas(text_frame(chunk, escape=True), preserve_index=False)
-            table = table.cast(pa.schema([pa.field(f.name, pa.string()) if pa.types.is_null(f.type)
-                                          else f for f in table.schema]))
-            pacsv.write_csv(table, handle, pacsv.WriteOptions(include_header=index == 0,
-                                                              quoting_style="needed"))
+            options = pacsv.WriteOptions(include_header=index == 0, quoting_style="needed")
+            pacsv.write_csv(text_frame(chunk, escape=True), handle, options)
             if progress:
                 progress(len(chunk))
 
@@ -321,6 +369,11 @@ def _write_sheet(sheet, frame: pd.DataFrame, timezone: str, bold, stamp,
                 sheet.set_column(col, col, 20 if kind == "time" else 14)
             sheet.freeze_panes(1, 0)
             headers_done = True
+        if _rows_fast(sheet, columns, row_number, stamp):
+            row_number += len(chunk)
+            if progress:
+                progress(len(chunk))
+            continue
         writers = []
         for col, (_, kind, values) in enumerate(columns):
             if kind == "time":
@@ -340,6 +393,92 @@ def _write_sheet(sheet, frame: pd.DataFrame, timezone: str, bold, stamp,
         row_number += len(chunk)
         if progress:
             progress(len(chunk))
+
+
+def _rows_fast(sheet, columns: list[tuple[str, str, list]], first_row: int, stamp) -> bool:
+    """Append data rows straight to the sheet's row file, exactly as XlsxWriter's
+    ``constant_memory`` mode writes them (same cells, same bytes), without its per-cell
+    bookkeeping, which took about 90% of XLSX time (about 75,000 cells/s).
+
+    Uses XlsxWriter's own escaping helpers and mirrors its row flushing and
+    dimensions (``Worksheet._write_single_row``, ``_check_dimensions``, ``_write_cell``
+    for number, inline string and boolean cells). Returns False, writing nothing, for
+    what it does not mirror (a string past half of Excel's 32,767 limit, which
+    XlsxWriter may truncate, or an infinite number, which it rejects); the caller
+    then writes those rows cell by cell.
+    """
+    from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
+
+    if not sheet.constant_memory or sheet.previous_row >= first_row:
+        return False
+    for _, kind, values in columns:
+        if kind == "text" and any(v is not None and len(v) > sheet.xls_strmax // 2 for v in values):
+            return False
+        if kind in ("number", "time") and any(v is not None and math.isinf(v) for v in values):
+            return False
+    # Flush the rows held so far (the header) first: formats get their index on first use.
+    sheet._write_single_row(first_row)
+    letters = [xl_col_to_name(col) for col in range(len(columns))]
+    rows = len(columns[0][2]) if columns else 0
+    for start in range(0, rows, FAST_BLOCK_ROWS):  # blocks keep the cell texts small
+        stop = min(start + FAST_BLOCK_ROWS, rows)
+        cells = [_cell_texts(sheet, letters[col], kind, values[start:stop], first_row + start, stamp,
+                             _preserve_whitespace) for col, (_, kind, values) in enumerate(columns)]
+        _write_block(sheet, cells, first_row + start)
+    return True
+
+
+def _write_block(sheet, cells: list[list[str | None]], first_row: int) -> None:
+    """Rows of cell texts (one list per column) as ``<row>`` elements; a row without
+    cells is left out, and the sheet's dimensions and last row follow, as XlsxWriter's."""
+    first = last = None
+    write = sheet.fh.write
+    for offset, row_cells in enumerate(zip(*cells, strict=True)):
+        body = "".join(c for c in row_cells if c is not None)
+        if body:
+            last = first_row + offset
+            first = last if first is None else first
+            write(f'<row r="{last + 1}">{body}</row>')
+    if last is None:
+        return
+    used = [col for col, column in enumerate(cells) if any(c is not None for c in column)]
+    sheet.dim_rowmin = first if sheet.dim_rowmin is None else min(sheet.dim_rowmin, first)
+    sheet.dim_rowmax = last if sheet.dim_rowmax is None else max(sheet.dim_rowmax, last)
+    sheet.dim_colmin = used[0] if sheet.dim_colmin is None else min(sheet.dim_colmin, used[0])
+    sheet.dim_colmax = used[-1] if sheet.dim_colmax is None else max(sheet.dim_colmax, used[-1])
+    sheet.previous_row = last
+
+
+def _cell_texts(sheet, letters: str, kind: str, values: list, first_row: int, stamp,
+                preserve_whitespace) -> list[str | None]:
+    """One column's ``<c>`` elements (None where the cell is empty)."""
+    rows = range(first_row + 1, first_row + 1 + len(values))
+    if kind == "time":
+        xf = stamp._get_xf_index()
+        return [None if v is None else f'<c r="{letters}{r}" s="{xf}"><v>{v:.16G}</v></c>'
+                for r, v in zip(rows, values, strict=True)]
+    if kind == "number":
+        return [None if v is None else f'<c r="{letters}{r}"><v>{v:.16G}</v></c>'
+                for r, v in zip(rows, values, strict=True)]
+    if kind == "bool":
+        return [None if v is None else f'<c r="{letters}{r}" t="b"><v>{1 if v else 0}</v></c>'
+                for r, v in zip(rows, values, strict=True)]
+    bodies: dict[str, str] = {}  # the same text is escaped once
+
+    def body(text: str) -> str:
+        found = bodies.get(text)
+        if found is None:
+            escaped = sheet._escape_control_characters(text)
+            if escaped.startswith("<r>") and escaped.endswith("</r>"):
+                found = f' t="inlineStr"><is>{escaped}</is></c>'
+            else:
+                space = ' xml:space="preserve"' if preserve_whitespace(escaped) else ""
+                found = f' t="inlineStr"><is><t{space}>{sheet._escape_data(escaped)}</t></is></c>'
+            bodies[text] = found
+        return found
+
+    return [None if v is None else f'<c r="{letters}{r}"{body(v)}'
+            for r, v in zip(rows, values, strict=True)]
 
 
 # --------------------------------------------------------------------------- all formats

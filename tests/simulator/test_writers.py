@@ -147,6 +147,32 @@ def test_xlsx_splits_tables_and_writes_strings_and_local_times(tmp_path):
     assert book.properties.creator == "supportsim"
 
 
+def tricky_text_table() -> pd.DataFrame:
+    """Text XlsxWriter escapes or treats specially, an all-empty row and a long string."""
+    return pd.DataFrame({
+        "text": [" lead", "trail ", "a & b < c > d", "ctrl\x01char", "_x0000_ literal", "<r>x</r>",
+                 None, "\u00e9t\u00e9 \U0001F600", "x" * 20_000],
+        "number": [1.5, 1e20, -0.0, 3, np.nan, 2 ** 53 + 1, np.nan, 0.1, 7],
+        "flag": pd.array([True, False, None, True, False, True, None, False, True], dtype="boolean"),
+        "when": pd.to_datetime(["2026-03-08 01:59:59.999", "2026-11-01 01:30:00", None, "2026-01-01 00:00:00",
+                                "2026-06-30 23:59:59", "2026-12-31 00:00:00", None, "2026-02-28 00:00:00",
+                                "2026-07-04 00:00:00"], format="ISO8601").tz_localize("UTC"),
+    })
+
+
+def test_xlsx_fast_rows_write_the_same_bytes_as_xlsxwriter_cell_by_cell(tmp_path, monkeypatch):
+    tables = {"tricky": tricky_text_table(), "small": pd.concat([small_table()] * 3, ignore_index=True)}
+    write_xlsx(tables, tmp_path / "fast.xlsx", ZONE, "test", max_rows=5)
+    monkeypatch.setattr(writers, "CHUNK_ROWS", 3)  # several chunks per sheet
+    monkeypatch.setattr(writers, "FAST_BLOCK_ROWS", 2)  # several blocks per chunk
+    write_xlsx(tables, tmp_path / "fast_chunks.xlsx", ZONE, "test", max_rows=5)
+    monkeypatch.setattr(writers, "_rows_fast", lambda *args: False)
+    write_xlsx(tables, tmp_path / "cells.xlsx", ZONE, "test", max_rows=5)
+    cells = (tmp_path / "cells.xlsx").read_bytes()
+    assert (tmp_path / "fast.xlsx").read_bytes() == cells
+    assert (tmp_path / "fast_chunks.xlsx").read_bytes() == cells
+
+
 def test_same_tables_give_identical_bytes(shaped, tmp_path):
     dictionary = dictionary_frame("zendesk", shaped["zendesk"])
     digests = []
@@ -178,3 +204,19 @@ def test_duckdb_holds_every_table(shaped, tmp_path, monkeypatch):
     expected = tables["ticket_metrics"].rename(columns=writers.flat_name).sort_values("id")
     assert (back["reply_time_in_minutes_calendar"].fillna(-1).to_numpy()
             == expected["reply_time_in_minutes_calendar"].fillna(-1).to_numpy()).all()
+
+
+def test_run_folder_csv_times_are_local_iso_with_offset_in_any_zone():
+    from simulator.export import iso_strings
+
+    utc = pd.to_datetime(["2026-03-08 06:59:59.999", "2026-11-01 05:30:00.250", None],
+                         format="ISO8601", utc=True)
+    expected = {
+        "America/New_York": ["2026-03-08T01:59:59.999-05:00", "2026-11-01T01:30:00.250-04:00"],
+        "America/St_Johns": ["2026-03-08T04:29:59.999-02:30", "2026-11-01T02:00:00.250-03:30"],
+        "UTC": ["2026-03-08T06:59:59.999+00:00", "2026-11-01T05:30:00.250+00:00"],
+    }
+    for zone, texts in expected.items():
+        out = iso_strings(pd.DataFrame({"t": utc.tz_convert(zone), "n": [1, 2, 3]}))
+        assert list(out["t"][:2]) == texts and pd.isna(out["t"][2])
+        assert out.to_csv(index=False).splitlines()[-1] == ",3"
