@@ -122,8 +122,8 @@ def solve_schedule(problem: ScheduleProblem, cache: dict | None = None) -> Sched
             continue
         deadline = time.perf_counter() + part.time_limit_seconds
         built = build_model(part)
-        solver, bound = start_search(part, built, deadline)
-        piece = _piece(part, built, finish_search(solver, deadline, bound))
+        search = start_search(part, built, deadline)
+        piece = _piece(part, built, finish_search(search, deadline, part.mip_gap))
         if key is not None:
             cache[key] = piece
         pieces.append(piece)
