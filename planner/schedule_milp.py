@@ -38,6 +38,7 @@ from planner.schedule_problem import (
 DIVE_ROUNDS = 60
 DIVES = ((0.8, 0.2), (0.6, 0.3))    # (round up from, round down to) per dive
 HEADCOUNT_BOUND_GAP = 1e-4          # the headcount relaxation is small: solve it to the end
+HEADCOUNT_BOUND_SHARE = 0.25        # of the time left, at most, for that
 
 
 def _group_templates(group: GroupDemand, problem: ScheduleProblem) -> list[int]:
@@ -458,7 +459,9 @@ def _headcount_bound(solver: highspy.Highs, built: BuiltModel, integer: np.ndarr
     keep = np.zeros(integer.size, np.uint8)
     keep[built.head_cols] = 1
     solver.changeColsIntegrality(integer.size, columns, keep)
-    solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+    # a share of the time left: the dives and the break placement still need theirs
+    budget = HEADCOUNT_BOUND_SHARE * (deadline - time.perf_counter())
+    solver.setOptionValue("time_limit", max(budget, 0.01))
     gap = solver.getOptionValue("mip_rel_gap")[1]
     solver.setOptionValue("mip_rel_gap", HEADCOUNT_BOUND_GAP)
     solver.run()
