@@ -130,11 +130,12 @@ def schedule_problem(config: ScenarioConfig, requirements: req.Requirements,
         seed=0)
 
 
-def solve_within_limits(problem: ScheduleProblem, cache: dict) -> Schedule:
-    """Solve each skill group alone (cached); only if the total headcount or
-    budget limit then binds, solve them together under it."""
+def solve_within_limits(problem: ScheduleProblem, cache: dict,
+                        pool: ReplicationPool | None = None) -> Schedule:
+    """Solve each skill group alone (cached; in parallel on ``pool``); only if the
+    total headcount or budget limit then binds, solve them together under it."""
     free = replace(problem, max_headcount=None, weekly_budget=None)
-    schedule = solve_schedule(free, cache)
+    schedule = solve_schedule(free, cache, None if pool is None else pool.run)
     within = ((problem.max_headcount is None or schedule.headcount() <= problem.max_headcount)
               and (problem.weekly_budget is None or schedule.weekly_cost <= problem.weekly_budget))
     return schedule if within else solve_schedule(problem)
@@ -263,7 +264,7 @@ def _make_plan(pool: ReplicationPool, config: ScenarioConfig, options: PlanOptio
             progress("solve", number, last + 1)
         requirements = loop.requirements
         problem = schedule_problem(config, requirements, options.max_headcount)
-        schedule = solve_within_limits(problem, loop.cache)
+        schedule = solve_within_limits(problem, loop.cache, pool)
         planned, rows = _roster(config, requirements, schedule, problem, options.seed)
         headcount = _headcount(rows)
         analytic = analytic or headcount

@@ -9,9 +9,18 @@ deadline, backlog late and work dropped. Rows: the links above, capacity
 balance, and the headcount and budget limits. The matrix is assembled as
 COO blocks with numpy and passed to HiGHS once, column-wise.
 
-Search: the LP relaxation (interior point), two LP dives on the tours and a
-small MIP for the breaks give a start; HiGHS branch and bound continues from
-it until ``mip_gap`` or the time limit.
+Integer headcount columns per group (full-time and part-time tours apart)
+carry the week's capacity row: productive agent-intervals of the tours, plus
+shortfall and dropped work, cover the week's requirement and async work.
+
+Search: the LP relaxation (interior point) gives one bound; the relaxation
+with only the headcount columns integral gives another, usually far
+stronger for small groups, since it pays for whole agents (a few nodes of
+HiGHS). LP dives on the tours, first with that headcount fixed, and a small
+MIP for the breaks give a start. A start within ``mip_gap`` of the bound is
+the answer; otherwise HiGHS branch and bound continues from it and is
+interrupted as soon as its incumbent is within ``mip_gap`` of the better of
+its own bound and ours, or at the time limit.
 """
 
 from __future__ import annotations

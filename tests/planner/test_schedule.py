@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planner.runner import ReplicationPool
 from planner.schedule import (
     BreakRule,
     GroupDemand,
@@ -355,3 +356,17 @@ def test_search_bound_never_exceeds_the_optimum(peak, early, late, penalty):
     search = start_search(problem, built, time.perf_counter() + 60.0)
     assert search.bound <= optimum + 1e-6 * abs(optimum) + 1e-6
     assert search.start_objective >= optimum - 1e-6 * abs(optimum) - 1e-6
+
+
+def test_groups_solved_in_parallel_match_a_serial_solve():
+    cheap = _group(2.0 * _hours(9, 17), name="cheap")
+    dear = replace(cheap, name="dear", hourly_cost=40.0, required=_hours(8, 16) * 1.0)
+    problem = replace(_flat_problem(), groups=(cheap, dear))
+    serial = solve_schedule(problem)
+    cache: dict = {}
+    with ReplicationPool(2) as pool:
+        parallel = solve_schedule(problem, cache, pool.run)
+    assert parallel.tours == serial.tours and parallel.breaks == serial.breaks
+    assert parallel.objective == serial.objective
+    assert len(cache) == 2
+    assert solve_schedule(problem, cache).tours == serial.tours     # from the cache
