@@ -48,6 +48,7 @@ DIVE_ROUNDS = 60
 DIVES = ((0.8, 0.2), (0.6, 0.3))    # (round up from, round down to) per dive
 HEADCOUNT_BOUND_GAP = 1e-4          # the headcount relaxation is small: solve it to the end
 HEADCOUNT_BOUND_SHARE = 0.25        # of the time left, at most, for that
+DIVE_SHARE = 0.6                    # of the time left after it, at most, for the dives
 
 
 def _group_templates(group: GroupDemand, problem: ScheduleProblem) -> list[int]:
@@ -391,6 +392,16 @@ def make_solver(problem: ScheduleProblem) -> highspy.Highs:
     return solver
 
 
+def _stop_at(solver: highspy.Highs, deadline: float) -> None:
+    """Set HiGHS's time limit so that the next ``run`` stops at ``deadline`` (perf_counter).
+
+    HiGHS measures ``time_limit`` on a clock that runs over all of a solver's
+    ``run`` calls, not from the start of the next one.
+    """
+    left = max(deadline - time.perf_counter(), 0.01)
+    solver.setOptionValue("time_limit", float(solver.getRunTime()) + left)
+
+
 @dataclass(frozen=True)
 class Solved:
     """One HiGHS solve: status label, column values, objective and dual bound."""
@@ -469,8 +480,7 @@ def _headcount_bound(solver: highspy.Highs, built: BuiltModel, integer: np.ndarr
     keep[built.head_cols] = 1
     solver.changeColsIntegrality(integer.size, columns, keep)
     # a share of the time left: the dives and the break placement still need theirs
-    budget = HEADCOUNT_BOUND_SHARE * (deadline - time.perf_counter())
-    solver.setOptionValue("time_limit", max(budget, 0.01))
+    _stop_at(solver, time.perf_counter() + HEADCOUNT_BOUND_SHARE * (deadline - time.perf_counter()))
     gap = solver.getOptionValue("mip_rel_gap")[1]
     solver.setOptionValue("mip_rel_gap", HEADCOUNT_BOUND_GAP)
     solver.run()
@@ -505,7 +515,7 @@ def finish_search(search: Search, deadline: float, mip_gap: float) -> Solved:
             event.interrupt()
 
     solver.cbMipInterrupt += stop_when_proven
-    solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+    _stop_at(solver, deadline)
     solver.run()
     solver.cbMipInterrupt -= stop_when_proven
     solved = _result(solver)
@@ -564,7 +574,7 @@ def _dive(problem: ScheduleProblem, solver: highspy.Highs, built: BuiltModel, in
     # interior point (with crossover) is about 3x faster than simplex on the cold root LP,
     # whose long cyclic backlog chains slow simplex down; the dives then warm-start simplex
     solver.setOptionValue("solver", "ipm")
-    solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+    _stop_at(solver, deadline)
     solver.run()
     solver.setOptionValue("solver", "choose")
     bound = -np.inf
@@ -572,6 +582,8 @@ def _dive(problem: ScheduleProblem, solver: highspy.Highs, built: BuiltModel, in
         bound = float(solver.getInfo().objective_function_value)
     head_bound, head_counts = _headcount_bound(solver, built, integer, deadline)
     solver.changeColsIntegrality(relaxed.size, relaxed, np.zeros(relaxed.size, np.uint8))
+    # the dives leave time for the break placement, without which there is no start
+    dive_deadline = time.perf_counter() + DIVE_SHARE * (deadline - time.perf_counter())
     best: tuple[float, np.ndarray] | None = None
     for fixed in ([head_counts] if head_counts is not None else []) + [None]:
         if best is not None and _within_gap(best[0], max(bound, head_bound), problem.mip_gap):
@@ -581,7 +593,8 @@ def _dive(problem: ScheduleProblem, solver: highspy.Highs, built: BuiltModel, in
                                 joined(model.upper)[heads] if fixed is None else fixed)
         for up, down in DIVES:
             solver.changeColsBounds(tours.size, tours, lower, upper)
-            found = _dive_once(solver, tours, lower.copy(), upper.copy(), up, down, deadline)
+            found = _dive_once(solver, tours, lower.copy(), upper.copy(), up, down,
+                               dive_deadline)
             if found is not None and (best is None or found[0] < best[0] - TINY):
                 best = found
     bound = max(bound, head_bound)
@@ -589,7 +602,7 @@ def _dive(problem: ScheduleProblem, solver: highspy.Highs, built: BuiltModel, in
         return None, bound
     solver.changeColsBounds(tours.size, tours, best[1], best[1])
     solver.changeColsIntegrality(relaxed.size, relaxed, np.ones(relaxed.size, np.uint8))
-    solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+    _stop_at(solver, deadline)
     solver.run()
     info = solver.getInfo()
     if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
@@ -601,7 +614,7 @@ def _dive_once(solver: highspy.Highs, tours: np.ndarray, lower: np.ndarray, uppe
                up: float, down: float, deadline: float) -> tuple[float, np.ndarray] | None:
     """One dive: (LP objective with the tours integral, the tours), or None if out of time."""
     for _ in range(DIVE_ROUNDS):
-        solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+        _stop_at(solver, deadline)
         solver.run()
         if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
