@@ -133,11 +133,11 @@ def _week_values(config, groups, tables: _Tables) -> dict[str, float]:
     """The week's KPIs, each as ``simulator.kpis.compute_kpis`` defines it."""
     contacts, tickets = tables.contacts, tables.tickets
     values: dict[str, float] = {}
+    per_channel = ticket_measures(tickets, tickets["channel"].to_numpy(), tables.horizon_seconds)
     for index, channel in enumerate(CHANNELS):
         if channel not in config.channels:
             continue
-        own = ticket_kpis(tickets[tickets["channel"] == channel], tables.horizon_seconds)
-        compliance = own["sla_first_response_compliance"]
+        compliance = float(per_channel["sla_first_response_compliance"].get(channel, math.nan))
         if channel in config.synchronous_channels:
             live = contact_kpis(config, contacts[contacts["channel"] == index], True,
                                 config.channels[channel].answer_within_seconds)
