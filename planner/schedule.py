@@ -44,10 +44,10 @@ group is a model of its own. The types live in ``planner.schedule_problem``.
 
 The bench (``python -m bench --schedule``, bench/schedule.py: five groups,
 22 templates, 15-minute week, about 22,700 columns and 7,100 rows) does not
-reach a 1% gap in 10 s on a 2-core machine: about 6% at 10 s, 2.3% at 60 s.
-The LP bound of the smaller groups sits several per cent below their best
-schedules (whole agents on whole tours, staggered whole breaks), and
-HiGHS's root cut loop closes it slowly. The status then is
+reach a 1% gap in 10 s per group on a shared 2-core machine: about 2% at
+10 s, 1.7% at 60 s. The headcount bound (``planner.schedule_milp``) proves
+the baseline's groups within their gap in a few seconds, but on the bench's
+noisy, peaky week the gap left is on the primal side. The status then is
 ``"time_limit"`` with the proven gap. Tried and dropped, as no better there:
 breaks placed in a second stage, and explicit integer coverage columns.
 """
