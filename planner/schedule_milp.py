@@ -330,8 +330,13 @@ def _add_headcount_cuts(problem: ScheduleProblem, model: _Model, tours, tour_col
     heads = [np.zeros(0, np.int64)]
     capacity = np.array([_productive_intervals(problem, k) * len(p) for _, k, p in tours])
     for g, group in enumerate(problem.groups):
-        need = (float(np.asarray(group.required, dtype=float).clip(min=0.0).sum())
-                + float(np.asarray(group.work_seconds, dtype=float).sum()) / dt)
+        required = np.asarray(group.required, dtype=float)
+        work = np.asarray(group.work_seconds, dtype=float) / dt
+        # the right-hand sides of the capacity rows that exist (``_add_group_rows``)
+        if (work > TINY).any():
+            need = float(required.sum() + work.sum())
+        else:
+            need = float(required[required > TINY].sum())
         mine = groups == g
         for kind in (False, True):
             members = tour_cols[mine & (part_time == kind)]
