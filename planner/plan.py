@@ -26,7 +26,7 @@ import numpy as np
 from planner import requirements as req
 from planner.roster import agent_groups, planned_scenario, roster_rows, with_reserve
 from planner.rotation import roster_cycles
-from planner.runner import run_replications
+from planner.runner import ReplicationPool
 from planner.schedule import (
     BreakRule,
     GroupDemand,
@@ -131,11 +131,12 @@ def schedule_problem(config: ScenarioConfig, requirements: req.Requirements,
         seed=0)
 
 
-def solve_within_limits(problem: ScheduleProblem, cache: dict) -> Schedule:
-    """Solve each skill group alone (cached); only if the total headcount or
-    budget limit then binds, solve them together under it."""
+def solve_within_limits(problem: ScheduleProblem, cache: dict,
+                        pool: ReplicationPool | None = None) -> Schedule:
+    """Solve each skill group alone (cached; in parallel on ``pool``); only if the
+    total headcount or budget limit then binds, solve them together under it."""
     free = replace(problem, max_headcount=None, weekly_budget=None)
-    schedule = solve_schedule(free, cache)
+    schedule = solve_schedule(free, cache, None if pool is None else pool.run)
     within = ((problem.max_headcount is None or schedule.headcount() <= problem.max_headcount)
               and (problem.weekly_budget is None or schedule.weekly_cost <= problem.weekly_budget))
     return schedule if within else solve_schedule(problem)
@@ -157,13 +158,14 @@ def _headcount(rows) -> dict[str, int]:
     return counts
 
 
-def _simulate(planned: ScenarioConfig, groups: tuple[SkillGroup, ...], seed: int,
-              options: PlanOptions, label: str, progress: Progress | None) -> list[ReplicationResult]:
+def _simulate(pool: ReplicationPool, planned: ScenarioConfig, groups: tuple[SkillGroup, ...],
+              seed: int, options: PlanOptions, label: str,
+              progress: Progress | None) -> list[ReplicationResult]:
     config_json = planned.model_dump_json()
     groups_json = [g.model_dump(mode="json") for g in groups]
     arguments = [(config_json, groups_json, seed, r) for r in range(options.replications)]
     callback = (lambda done, total: progress(label, done, total)) if progress else None
-    return run_replications(simulate_plan, arguments, options.workers, callback)
+    return pool.run(simulate_plan, arguments, callback)
 
 
 def _raise(config, requirements, results, missed_metrics,
@@ -215,70 +217,112 @@ def _worst_slots(grid, reported, levels, target, open_slots) -> np.ndarray:
 
 def make_plan(config: ScenarioConfig, options: PlanOptions,
               progress: Progress | None = None) -> Plan:
+    """Requirements, schedule, roster and verified KPIs (see the module docstring).
+
+    One pool of worker processes serves every batch of replications.
+    """
+    with ReplicationPool(options.workers) as pool:
+        return _make_plan(pool, config, options, progress)
+
+
+@dataclass
+class _Loop:
+    """What the staffing loop remembers between iterations."""
+
+    requirements: req.Requirements
+    iterations: list[Iteration] = field(default_factory=list)
+    stalled: set[str] = field(default_factory=set)
+    previous: dict[str, float] = field(default_factory=dict)
+    last_raised: set[str] = field(default_factory=set)
+    strikes: dict[str, int] = field(default_factory=dict)
+    cache: dict = field(default_factory=dict)
+
+    def judge(self, judged: tuple[Estimate, ...], by_metric: dict) -> list[str]:
+        """The missed metrics; a metric raised twice running and no better is stalled."""
+        missed = [e.metric for e in judged if e.holds is False]
+        means = {e.metric: e.mean for e in judged}
+        for metric in missed:
+            before = self.previous.get(metric, math.nan)
+            better = abs(means[metric] - before) >= MIN_IMPROVEMENT and (
+                (means[metric] > before) == by_metric[metric].higher_is_better)
+            raised_last = metric in self.last_raised
+            self.strikes[metric] = 0 if better or not raised_last else self.strikes.get(metric, 0) + 1
+            if self.strikes[metric] >= 2:
+                self.stalled.add(metric)
+        self.previous = means
+        return missed
+
+
+def _make_plan(pool: ReplicationPool, config: ScenarioConfig, options: PlanOptions,
+               progress: Progress | None) -> Plan:
     groups = req.skill_groups(config)
-    requirements = req.build_requirements(config)
     targets = plan_targets(config, groups)
-    iterations: list[Iteration] = []
-    stalled: set[str] = set()
-    previous: dict[str, float] = {}
-    last_raised: set[str] = set()
-    cache: dict = {}
-    strikes: dict[str, int] = {}
     by_metric = {t.metric: t for t in targets}
+    loop = _Loop(req.build_requirements(config))
     analytic: dict[str, int] | None = None
-    stop_reason = "iteration limit"
-    for number in range(config.planning.max_iterations + 1):
+    last = config.planning.max_iterations
+    for number in range(last + 1):
         if progress:
-            progress("solve", number, config.planning.max_iterations + 1)
+            progress("solve", number, last + 1)
+        requirements = loop.requirements
         problem = schedule_problem(config, requirements, options.max_headcount)
-        schedule = solve_within_limits(problem, cache)
+        schedule = solve_within_limits(problem, loop.cache, pool)
         planned, rows = _roster(config, requirements, schedule, problem, options.seed)
         headcount = _headcount(rows)
         analytic = analytic or headcount
-        results = _simulate(planned, groups, options.seed, options,
+        results = _simulate(pool, planned, groups, options.seed, options,
                             f"verify {number + 1}", progress)
-        judged = estimates(results, targets, options.confidence)
-        missed = [e.metric for e in judged if e.holds is False]
-        means = {e.metric: e.mean for e in judged}
-        for metric in missed:  # raised twice running, no better: not a staffing problem
-            before = previous.get(metric, math.nan)
-            better = abs(means[metric] - before) >= MIN_IMPROVEMENT and (
-                (means[metric] > before) == by_metric[metric].higher_is_better)
-            strikes[metric] = 0 if better or metric not in last_raised else strikes.get(metric, 0) + 1
-            if strikes[metric] >= 2:
-                stalled.add(metric)
-        previous = means
-        todo = [m for m in missed if m not in stalled]
+        missed = loop.judge(estimates(results, targets, options.confidence), by_metric)
+        todo = [m for m in missed if m not in loop.stalled]
         limit = problem.max_headcount
         if not missed:
             stop_reason = "targets hold"
         elif limit is not None and schedule.headcount() >= limit:
             stop_reason = "headcount limit"
         elif not todo:
-            stop_reason = "more staff did not help: " + ", ".join(sorted(set(missed) & stalled))
-        elif number == config.planning.max_iterations:
+            stop_reason = "more staff did not help: " + ", ".join(sorted(set(missed) & loop.stalled))
+        elif number == last:
             stop_reason = "iteration limit"
         else:
-            requirements, raised = _raise(config, requirements, results, todo, schedule)
-            last_raised = set(todo)
-            iterations.append(Iteration(number, headcount, tuple(missed), tuple(raised),
-                                        schedule.status))
+            loop.requirements, raised = _raise(config, requirements, results, todo, schedule)
+            loop.last_raised = set(todo)
+            loop.iterations.append(Iteration(number, headcount, tuple(missed), tuple(raised),
+                                             schedule.status))
             continue
-        iterations.append(Iteration(number, headcount, tuple(missed), (), schedule.status))
+        loop.iterations.append(Iteration(number, headcount, tuple(missed), (), schedule.status))
         break
-    final = _simulate(planned, groups, options.seed + FRESH_SEED_OFFSET, options, "final", progress)
+    final = _simulate(pool, planned, groups, options.seed + FRESH_SEED_OFFSET, options, "final",
+                      progress)
+    final_estimates = estimates(final, targets, options.confidence)
     sensitivity = {}
     if options.sensitivity:
         for label, factor in (("demand -10%", 0.9), ("demand +10%", 1.1)):
             shifted = _scaled_demand(planned, factor)
-            runs = _simulate(shifted, groups, options.seed + FRESH_SEED_OFFSET, options, label,
-                             progress)
+            runs = _simulate(pool, shifted, groups, options.seed + FRESH_SEED_OFFSET, options,
+                             label, progress)
             sensitivity[label] = estimates(runs, targets, options.confidence)
     paid = _paid_hours(rows, problem)
     cost = sum(paid[g.name] * g.hourly_cost for g in requirements.groups)
     return Plan(planned, requirements, problem, schedule, rows, analytic, headcount,
-                estimates(final, targets, options.confidence), sensitivity, tuple(iterations),
-                stop_reason, cost, paid, final)
+                final_estimates, sensitivity, tuple(loop.iterations),
+                final_stop_reason(stop_reason, final_estimates), cost, paid, final)
+
+
+def final_stop_reason(loop_reason: str, final: tuple[Estimate, ...]) -> str:
+    """The loop's reason, squared with the final fresh-seed KPIs when they disagree.
+
+    The loop decides on its own seeds; the plan is judged on fresh ones, and
+    near a target the two can fall on either side of it. Both are said then.
+    """
+    missed = sorted(e.metric for e in final if e.holds is False)
+    if not missed:
+        if loop_reason == "targets hold":
+            return loop_reason
+        return f"{loop_reason} (decision seeds); every target holds on fresh seeds"
+    missed_text = ", ".join(missed)
+    if loop_reason == "targets hold":
+        return f"targets hold on the decision seeds; missed on fresh seeds: {missed_text}"
+    return f"{loop_reason} (decision seeds); missed on fresh seeds: {missed_text}"
 
 
 def _scaled_demand(config: ScenarioConfig, factor: float) -> ScenarioConfig:

@@ -5,6 +5,11 @@ random streams are keyed by the replication number, so the executor only
 changes the wall time. Results come back in replication order. Worker
 processes are started with ``spawn`` (never fork a process that may hold
 threads) and BLAS limited to one thread, so two workers use two cores.
+
+A spawned worker pays for a fresh interpreter and the simulator's imports
+(a second or two each), so a caller that runs several batches (the plan
+loop: every iteration, the final KPIs, the sensitivity runs) keeps one
+``ReplicationPool`` open across them.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
-from typing import TypeVar
+from types import TracebackType
+from typing import Self, TypeVar
 
 T = TypeVar("T")
 _ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -24,32 +30,63 @@ def default_workers() -> int:
                else (os.cpu_count() or 1))
 
 
-def run_replications(task: Callable[..., T], arguments: Sequence[tuple], workers: int,
-                     progress: Callable[[int, int], None] | None = None) -> list[T]:
-    """``task(*args)`` for each tuple in ``arguments``, in order; ``workers`` > 1 uses processes."""
-    total = len(arguments)
-    if workers <= 1 or total <= 1:
-        results = []
-        for done, args in enumerate(arguments, start=1):
-            results.append(task(*args))
-            if progress:
-                progress(done, total)
-        return results
-    saved = {key: os.environ.get(key) for key in _ONE_THREAD}
-    os.environ.update(_ONE_THREAD)
-    try:
-        with ProcessPoolExecutor(max_workers=min(workers, total),
-                                 mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(task, *args) for args in arguments]
+class ReplicationPool:
+    """Runs batches of tasks serially (``workers`` <= 1) or on one reused process pool.
+
+    Use as a context manager; the worker processes start with the first
+    batch that has more than one task and end with the context. While they
+    may start, the environment asks BLAS for one thread (restored on exit).
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._saved: dict[str, str | None] = {}
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+            for key, value in self._saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+    def run(self, task: Callable[..., T], arguments: Sequence[tuple],
+            progress: Callable[[int, int], None] | None = None) -> list[T]:
+        """``task(*args)`` for each tuple in ``arguments``, in order."""
+        total = len(arguments)
+        if self.workers <= 1 or total <= 1:
             results = []
-            for done, future in enumerate(futures, start=1):
-                results.append(future.result())
+            for done, args in enumerate(arguments, start=1):
+                results.append(task(*args))
                 if progress:
                     progress(done, total)
             return results
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        futures = [self._executor().submit(task, *args) for args in arguments]
+        results = []
+        for done, future in enumerate(futures, start=1):
+            results.append(future.result())
+            if progress:
+                progress(done, total)
+        return results
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._saved = {key: os.environ.get(key) for key in _ONE_THREAD}
+            os.environ.update(_ONE_THREAD)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers,
+                                             mp_context=get_context("spawn"))
+        return self._pool
+
+
+def run_replications(task: Callable[..., T], arguments: Sequence[tuple], workers: int,
+                     progress: Callable[[int, int], None] | None = None) -> list[T]:
+    """One batch on a pool of its own: ``task(*args)`` for each tuple, in order."""
+    with ReplicationPool(min(workers, max(len(arguments), 1))) as pool:
+        return pool.run(task, arguments, progress)

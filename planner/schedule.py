@@ -44,10 +44,10 @@ group is a model of its own. The types live in ``planner.schedule_problem``.
 
 The bench (``python -m bench --schedule``, bench/schedule.py: five groups,
 22 templates, 15-minute week, about 22,700 columns and 7,100 rows) does not
-reach a 1% gap in 10 s on a 2-core machine: about 6% at 10 s, 2.3% at 60 s.
-The LP bound of the smaller groups sits several per cent below their best
-schedules (whole agents on whole tours, staggered whole breaks), and
-HiGHS's root cut loop closes it slowly. The status then is
+reach a 1% gap in 10 s per group on a shared 2-core machine: about 2% at
+10 s, 1.7% at 60 s. The headcount bound (``planner.schedule_milp``) proves
+the baseline's groups within their gap in a few seconds, but on the bench's
+noisy, peaky week the gap left is on the primal side. The status then is
 ``"time_limit"`` with the proven gap. Tried and dropped, as no better there:
 breaks placed in a second stage, and explicit integer coverage columns.
 """
@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,14 +97,18 @@ __all__ = [
 
 # --------------------------------------------------------------------------- results
 
-def solve_schedule(problem: ScheduleProblem, cache: dict | None = None) -> Schedule:
+def solve_schedule(problem: ScheduleProblem, cache: dict | None = None,
+                   run: Callable[[Callable, list[tuple]], list] | None = None) -> Schedule:
     """The cheapest weekly schedule (paid cost plus shortfall penalty), within ``mip_gap``.
 
     Without a total headcount or budget limit each group is its own model,
     with its own ``time_limit_seconds``; ``cache`` (a dict the caller keeps)
     then remembers each group's answer by the group's demand and the
     settings, so a planner that raises one group's requirement re-solves only
-    that group. Never raises for unreachable demand: the shortfall is priced
+    that group. ``run`` (``ReplicationPool.run``: a function of a task and
+    its argument tuples returning the results in order) solves the parts in
+    parallel; the answer is the same as solving them one after the other.
+    Never raises for unreachable demand: the shortfall is priced
     and reported (``Schedule.short_intervals``). Raises ``ValueError`` for a
     malformed problem and ``RuntimeError`` if HiGHS ends without a solution.
 
@@ -114,20 +119,24 @@ def solve_schedule(problem: ScheduleProblem, cache: dict | None = None) -> Sched
     validate(problem)
     started = time.perf_counter()
     parts = independent_parts(problem)
-    pieces = []
-    for part in parts:
-        key = _fingerprint(part) if cache is not None else None
-        if key is not None and key in cache:
-            pieces.append(cache[key])
-            continue
-        deadline = time.perf_counter() + part.time_limit_seconds
-        built = build_model(part)
-        solver, bound = start_search(part, built, deadline)
-        piece = _piece(part, built, finish_search(solver, deadline, bound))
-        if key is not None:
-            cache[key] = piece
-        pieces.append(piece)
+    keys = [_fingerprint(part) if cache is not None else None for part in parts]
+    known = {} if cache is None else {key: cache[key] for key in keys if key in cache}
+    todo = [(part,) for part, key in zip(parts, keys, strict=True) if key not in known]
+    solved = run(solve_part, todo) if run is not None and len(todo) > 1 else \
+        [solve_part(*args) for args in todo]
+    fresh = iter(solved)
+    pieces = [known[key] if key in known else next(fresh) for key in keys]
+    if cache is not None:
+        cache.update(zip(keys, pieces, strict=True))
     return _combine(problem, pieces, time.perf_counter() - started)
+
+
+def solve_part(part: ScheduleProblem) -> _Piece:
+    """One independently solved part (a top-level function, so processes can run it)."""
+    deadline = time.perf_counter() + part.time_limit_seconds
+    built = build_model(part)
+    search = start_search(part, built, deadline)
+    return _piece(part, built, finish_search(search, deadline, part.mip_gap))
 
 
 def _fingerprint(part: ScheduleProblem) -> str:

@@ -9,9 +9,18 @@ deadline, backlog late and work dropped. Rows: the links above, capacity
 balance, and the headcount and budget limits. The matrix is assembled as
 COO blocks with numpy and passed to HiGHS once, column-wise.
 
-Search: the LP relaxation (interior point), two LP dives on the tours and a
-small MIP for the breaks give a start; HiGHS branch and bound continues from
-it until ``mip_gap`` or the time limit.
+Integer headcount columns per group (full-time and part-time tours apart)
+carry the week's capacity row: productive agent-intervals of the tours, plus
+shortfall and dropped work, cover the week's requirement and async work.
+
+Search: the LP relaxation (interior point) gives one bound; the relaxation
+with only the headcount columns integral gives another, usually far
+stronger for small groups, since it pays for whole agents (a few nodes of
+HiGHS). LP dives on the tours, first with that headcount fixed, and a small
+MIP for the breaks give a start. A start within ``mip_gap`` of the bound is
+the answer; otherwise HiGHS branch and bound continues from it and is
+interrupted as soon as its incumbent is within ``mip_gap`` of the better of
+its own bound and ours, or at the time limit.
 """
 
 from __future__ import annotations
@@ -37,6 +46,9 @@ from planner.schedule_problem import (
 
 DIVE_ROUNDS = 60
 DIVES = ((0.8, 0.2), (0.6, 0.3))    # (round up from, round down to) per dive
+HEADCOUNT_BOUND_GAP = 1e-4          # the headcount relaxation is small: solve it to the end
+HEADCOUNT_BOUND_SHARE = 0.25        # of the time left, at most, for that
+DIVE_SHARE = 0.6                    # of the time left after it, at most, for the dives
 
 
 def _group_templates(group: GroupDemand, problem: ScheduleProblem) -> list[int]:
@@ -127,6 +139,7 @@ class BuiltModel:
     short_cols: np.ndarray          # (groups, n) column index or -1; short, late and dropped
     late_cols: np.ndarray
     drop_cols: np.ndarray
+    head_cols: np.ndarray           # integer headcount per group, full-time and part-time
 
 
 def build_model(problem: ScheduleProblem) -> BuiltModel:
@@ -148,7 +161,9 @@ def build_model(problem: ScheduleProblem) -> BuiltModel:
     for g, group in enumerate(problem.groups):
         _add_group_rows(problem, model, cover, g, group, (short_cols, late_cols, drop_cols))
     _add_limits(problem, model, tours, tour_cols)
-    return BuiltModel(model, index, tour_cols, break_cols, cover, short_cols, late_cols, drop_cols)
+    head_cols = _add_headcount_cuts(problem, model, tours, tour_cols, (short_cols, drop_cols))
+    return BuiltModel(model, index, tour_cols, break_cols, cover, short_cols, late_cols, drop_cols,
+                      head_cols)
 
 
 def _add_day_shifts(model: _Model, index: _Index, tour_cols: np.ndarray) -> np.ndarray:
@@ -288,6 +303,60 @@ def _add_limits(problem: ScheduleProblem, model: _Model, tours, tour_cols) -> No
         model.add_entries(np.full(tour_cols.size, row[0]), tour_cols, cost)
 
 
+def _productive_intervals(problem: ScheduleProblem, k: int) -> float:
+    """Intervals a day of template ``k`` is on shift and not on a break."""
+    template = problem.templates[k]
+    return (template.length_minutes - sum(b.minutes for b in template.breaks)) \
+        / problem.interval_minutes
+
+
+def _add_headcount_cuts(problem: ScheduleProblem, model: _Model, tours, tour_cols,
+                        slack_cols) -> np.ndarray:
+    """Integer headcount per group and tour kind, and the week's capacity in whole agents.
+
+    Summing a group's capacity rows over the week (the cyclic backlog balance
+    makes the async work served equal to the work arrived less the work
+    dropped) gives ``sum_t productive_t x_t + short + dropped >= required +
+    work``. The interval rows imply it, but the LP spreads it over fractional
+    agents; stated over integer headcount columns (full-time and part-time
+    apart, since their tours differ in length and cost) it lets HiGHS branch
+    on, and round, the number of agents, which is where small groups' LP
+    bounds fall short (a group needing 2.05 agents' work pays for 3).
+    """
+    short_cols, drop_cols = slack_cols
+    dt = problem.interval_minutes * 60.0
+    groups = np.array([g for g, _, _ in tours], dtype=np.int64)
+    part_time = np.array([problem.templates[k].part_time for _, k, _ in tours], dtype=bool)
+    heads = [np.zeros(0, np.int64)]
+    capacity = np.array([_productive_intervals(problem, k) * len(p) for _, k, p in tours])
+    for g, group in enumerate(problem.groups):
+        required = np.asarray(group.required, dtype=float)
+        work = np.asarray(group.work_seconds, dtype=float) / dt
+        # the right-hand sides of the capacity rows that exist (``_add_group_rows``)
+        if (work > TINY).any():
+            need = float(required.sum() + work.sum())
+        else:
+            need = float(required[required > TINY].sum())
+        mine = groups == g
+        for kind in (False, True):
+            members = tour_cols[mine & (part_time == kind)]
+            if members.size:
+                head = model.add_columns([0.0], 0.0, np.inf, integer=True)
+                heads.append(head)
+                row = model.add_rows([0.0], 0.0)
+                model.add_entries(np.full(members.size + 1, row[0]),
+                                  np.concatenate([members, head]),
+                                  np.concatenate([np.ones(members.size), [-1.0]]))
+        if need <= TINY or not mine.any():
+            continue
+        row = model.add_rows([need], np.inf)
+        model.add_entries(np.full(int(mine.sum()), row[0]), tour_cols[mine],
+                          group.productive_share * capacity[mine])
+        slack = np.concatenate([short_cols[g][short_cols[g] >= 0], drop_cols[g][drop_cols[g] >= 0]])
+        model.add_entries(np.full(slack.size, row[0]), slack, 1.0)
+    return np.concatenate(heads)
+
+
 # --------------------------------------------------------------------------- solver
 
 _banner_suppressed = False
@@ -328,6 +397,16 @@ def make_solver(problem: ScheduleProblem) -> highspy.Highs:
     return solver
 
 
+def _stop_at(solver: highspy.Highs, deadline: float) -> None:
+    """Set HiGHS's time limit so that the next ``run`` stops at ``deadline`` (perf_counter).
+
+    HiGHS measures ``time_limit`` on a clock that runs over all of a solver's
+    ``run`` calls, not from the start of the next one.
+    """
+    left = max(deadline - time.perf_counter(), 0.01)
+    solver.setOptionValue("time_limit", float(solver.getRunTime()) + left)
+
+
 @dataclass(frozen=True)
 class Solved:
     """One HiGHS solve: status label, column values, objective and dual bound."""
@@ -357,38 +436,105 @@ def joined(parts: list[np.ndarray], dtype=np.float64) -> np.ndarray:
     return np.ascontiguousarray(np.concatenate(parts), dtype=dtype)
 
 
-def start_search(problem: ScheduleProblem, built: BuiltModel,
-           deadline: float) -> tuple[highspy.Highs, float]:
-    """A solver holding the model and a start found by LP diving, and the LP relaxation's bound.
+@dataclass
+class Search:
+    """A solver holding the model and a start, and the best lower bound known so far."""
+
+    solver: highspy.Highs
+    start: np.ndarray
+    start_objective: float
+    bound: float
+
+
+def start_search(problem: ScheduleProblem, built: BuiltModel, deadline: float) -> Search:
+    """A solver holding the model and a start found by LP diving, and a lower bound.
 
     HiGHS's own root heuristics rarely find a good tour schedule before its
     root cut loop ends, so the search starts from ``_dive``'s schedule (or,
     if that runs out of time, from scheduling nobody, which the slack
-    columns make feasible).
+    columns make feasible). The bound is the larger of the LP relaxation and
+    of the relaxation that keeps only the headcount columns integral
+    (``_headcount_bound``).
     """
     model = built.model
     solver = make_solver(problem)
     _pass_model(solver, model)
     integer = joined(model.integer, np.int32)
     start, bound = _dive(problem, solver, built, integer, deadline)
+    if start is None:
+        start = _nobody(problem, built)
     columns = np.arange(model.num_cols, dtype=np.int32)
     solver.changeColsBounds(model.num_cols, columns, joined(model.lower), joined(model.upper))
     solver.changeColsIntegrality(model.num_cols, columns, integer.astype(np.uint8))
-    solver.setSolution(model.num_cols, columns,
-                       _nobody(problem, built) if start is None else start)
-    return solver, bound
+    solver.setSolution(model.num_cols, columns, start)
+    return Search(solver, start, float(joined(model.cost) @ start), bound)
 
 
-def finish_search(solver: highspy.Highs, deadline: float, lp_bound: float) -> Solved:
+def _headcount_bound(solver: highspy.Highs, built: BuiltModel, integer: np.ndarray,
+                     deadline: float) -> tuple[float, np.ndarray | None]:
+    """A lower bound from the model with only the headcount columns integral, and its headcount.
+
+    Dropping integrality from tours, daily shifts and breaks is a
+    relaxation, so its optimum (or dual bound) bounds the schedule from
+    below; with the week's capacity row (``_add_headcount_cuts``) HiGHS
+    solves it in a few nodes, and for small groups it sits far above the LP
+    bound (it pays for whole agents).
+    """
+    columns = np.arange(integer.size, dtype=np.int32)
+    keep = np.zeros(integer.size, np.uint8)
+    keep[built.head_cols] = 1
+    solver.changeColsIntegrality(integer.size, columns, keep)
+    # a share of the time left: the dives and the break placement still need theirs
+    _stop_at(solver, time.perf_counter() + HEADCOUNT_BOUND_SHARE * (deadline - time.perf_counter()))
+    gap = solver.getOptionValue("mip_rel_gap")[1]
+    solver.setOptionValue("mip_rel_gap", HEADCOUNT_BOUND_GAP)
+    solver.run()
+    solver.setOptionValue("mip_rel_gap", gap)
+    info = solver.getInfo()
+    counts = None
+    if info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible:
+        counts = np.rint(np.asarray(solver.getSolution().col_value)[built.head_cols])
+    if np.isfinite(info.mip_dual_bound):
+        return float(info.mip_dual_bound), counts   # not the objective: HiGHS stops at mip_rel_gap
+    if solver.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+        return float(info.objective_function_value), counts
+    return -np.inf, counts
+
+
+def finish_search(search: Search, deadline: float, mip_gap: float) -> Solved:
     """Branch and bound from the start until the gap or the deadline.
 
-    The LP relaxation solved before the dives is a lower bound too, which
-    counts when the deadline stops HiGHS before its own root LP.
+    A start already within ``mip_gap`` of the bound is the answer. The bound
+    found before the search counts too, also when the deadline stops HiGHS
+    before its own root LP.
     """
-    solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+    objective = search.start_objective
+    if _within_gap(objective, search.bound, mip_gap):
+        return Solved("optimal", search.start, objective, min(search.bound, objective))
+    solver = search.solver
+
+    def stop_when_proven(event) -> None:
+        # HiGHS does not know the bound found above; stop once its incumbent is within the gap
+        incumbent = event.data_out.objective_function_value
+        if _within_gap(incumbent, search.bound, mip_gap):
+            event.interrupt()
+
+    solver.cbMipInterrupt += stop_when_proven
+    _stop_at(solver, deadline)
     solver.run()
+    solver.cbMipInterrupt -= stop_when_proven
     solved = _result(solver)
-    return replace(solved, bound=min(max(solved.bound, lp_bound), solved.objective))
+    bound = min(max(solved.bound, search.bound), solved.objective)
+    status = "optimal" if _within_gap(solved.objective, bound, mip_gap) else solved.status
+    return replace(solved, status=status, bound=bound)
+
+
+def _within_gap(objective: float, bound: float, mip_gap: float) -> bool:
+    """HiGHS's relative gap, (objective - bound) / |objective|, at most ``mip_gap``."""
+    return bool(np.isfinite(objective)) and objective - bound <= mip_gap * abs(objective) + TINY
+
+
+_STOPPED = (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kInterrupt)
 
 
 def _result(solver: highspy.Highs) -> Solved:
@@ -398,8 +544,8 @@ def _result(solver: highspy.Highs) -> Solved:
     has_solution = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
     if model_status == highspy.HighsModelStatus.kOptimal:
         label = "optimal"
-    elif model_status == highspy.HighsModelStatus.kTimeLimit and has_solution:
-        label = "time_limit"
+    elif model_status in _STOPPED and has_solution:
+        label = "time_limit"    # or interrupted within the gap: ``finish_search`` relabels it
     else:
         raise RuntimeError(f"schedule solve failed: {solver.modelStatusToString(model_status)}")
     objective = float(info.objective_function_value)
@@ -412,51 +558,68 @@ def _result(solver: highspy.Highs) -> Solved:
 
 def _dive(problem: ScheduleProblem, solver: highspy.Highs, built: BuiltModel, integer: np.ndarray,
           deadline: float) -> tuple[np.ndarray | None, float]:
-    """A start and the LP bound: LP diving on the tours, then breaks placed with tours fixed.
+    """A start and a lower bound: LP diving on the tours, then breaks placed with tours fixed.
 
+    The bound is the larger of the LP relaxation's and ``_headcount_bound``'s.
     Each dive of ``DIVES`` (round up from, round down to) rounds the tours
     whose LP value has a fractional part of at least ``up`` to their ceiling
     (the largest one if none has) and those at most ``down`` to their floor,
     re-solving the LP between rounds so that the other tours adjust around
-    the fixed ones. The dive whose last LP is cheapest is kept; its tours are
-    fixed and a small MIP places the breaks (integer) for them.
+    the fixed ones. The dives run twice: with the headcount fixed where the
+    headcount bound found it (the LP's fractional agents rounded the right
+    way), then free. The dive whose last LP is cheapest is kept; its tours
+    are fixed and a small MIP places the breaks (integer) for them.
     """
+    model = built.model
     tours = built.tour_cols.astype(np.int32)
+    heads = built.head_cols.astype(np.int32)
     relaxed = np.flatnonzero(integer).astype(np.int32)
     solver.changeColsIntegrality(relaxed.size, relaxed, np.zeros(relaxed.size, np.uint8))
-    lower, upper = joined(built.model.lower)[tours], joined(built.model.upper)[tours]
-    best: tuple[float, np.ndarray] | None = None
+    lower, upper = joined(model.lower)[tours], joined(model.upper)[tours]
     # interior point (with crossover) is about 3x faster than simplex on the cold root LP,
     # whose long cyclic backlog chains slow simplex down; the dives then warm-start simplex
     solver.setOptionValue("solver", "ipm")
-    solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+    _stop_at(solver, deadline)
     solver.run()
     solver.setOptionValue("solver", "choose")
-    lp_bound = -np.inf
+    bound = -np.inf
     if solver.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-        lp_bound = float(solver.getInfo().objective_function_value)
-    for up, down in DIVES:
-        solver.changeColsBounds(tours.size, tours, lower, upper)
-        found = _dive_once(solver, tours, lower.copy(), upper.copy(), up, down, deadline)
-        if found is not None and (best is None or found[0] < best[0] - TINY):
-            best = found
+        bound = float(solver.getInfo().objective_function_value)
+    head_bound, head_counts = _headcount_bound(solver, built, integer, deadline)
+    solver.changeColsIntegrality(relaxed.size, relaxed, np.zeros(relaxed.size, np.uint8))
+    # the dives leave time for the break placement, without which there is no start
+    dive_deadline = time.perf_counter() + DIVE_SHARE * (deadline - time.perf_counter())
+    best: tuple[float, np.ndarray] | None = None
+    for fixed in ([head_counts] if head_counts is not None else []) + [None]:
+        if best is not None and _within_gap(best[0], max(bound, head_bound), problem.mip_gap):
+            break
+        solver.changeColsBounds(heads.size, heads,
+                                joined(model.lower)[heads] if fixed is None else fixed,
+                                joined(model.upper)[heads] if fixed is None else fixed)
+        for up, down in DIVES:
+            solver.changeColsBounds(tours.size, tours, lower, upper)
+            found = _dive_once(solver, tours, lower.copy(), upper.copy(), up, down,
+                               dive_deadline)
+            if found is not None and (best is None or found[0] < best[0] - TINY):
+                best = found
+    bound = max(bound, head_bound)
     if best is None:
-        return None, lp_bound
+        return None, bound
     solver.changeColsBounds(tours.size, tours, best[1], best[1])
     solver.changeColsIntegrality(relaxed.size, relaxed, np.ones(relaxed.size, np.uint8))
-    solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+    _stop_at(solver, deadline)
     solver.run()
     info = solver.getInfo()
     if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
-        return None, lp_bound
-    return np.asarray(solver.getSolution().col_value, dtype=float), lp_bound
+        return None, bound
+    return np.asarray(solver.getSolution().col_value, dtype=float), bound
 
 
 def _dive_once(solver: highspy.Highs, tours: np.ndarray, lower: np.ndarray, upper: np.ndarray,
                up: float, down: float, deadline: float) -> tuple[float, np.ndarray] | None:
     """One dive: (LP objective with the tours integral, the tours), or None if out of time."""
     for _ in range(DIVE_ROUNDS):
-        solver.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+        _stop_at(solver, deadline)
         solver.run()
         if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None

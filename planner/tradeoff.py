@@ -19,6 +19,7 @@ import pandas as pd
 
 from planner import requirements as req
 from planner.plan import PlanOptions, _roster, _simulate, schedule_problem
+from planner.runner import ReplicationPool
 from planner.schedule import solve_schedule
 from planner.verify import confidence_interval
 
@@ -60,7 +61,13 @@ def _scale(requirements: req.Requirements, factor: float) -> req.Requirements:
 
 def sweep(config, kind: str, limits: list[float], options: PlanOptions,
           progress: Callable[[str, int, int], None] | None = None) -> list[TradeoffPoint]:
-    """One point per limit (``kind`` is "headcount" or "budget")."""
+    """One point per limit (``kind`` is "headcount" or "budget"), on one pool of workers."""
+    with ReplicationPool(options.workers) as pool:
+        return _sweep(pool, config, kind, limits, options, progress)
+
+
+def _sweep(pool: ReplicationPool, config, kind: str, limits: list[float], options: PlanOptions,
+           progress: Callable[[str, int, int], None] | None) -> list[TradeoffPoint]:
     base = req.build_requirements(config)
     reference = solve_schedule(schedule_problem(config, base, None))
     scale_to = reference.headcount() if kind == "headcount" else reference.weekly_cost
@@ -75,7 +82,8 @@ def sweep(config, kind: str, limits: list[float], options: PlanOptions,
             problem = replace(problem, weekly_budget=limit, max_headcount=None)
         schedule = solve_schedule(problem)
         planned, rows = _roster(config, scaled, schedule, problem, options.seed)
-        results = _simulate(planned, groups, options.seed, options, f"{kind} {limit:g}", progress)
+        results = _simulate(pool, planned, groups, options.seed, options, f"{kind} {limit:g}",
+                            progress)
         cost = _weekly_cost(rows, config)
         values = {}
         metrics = [f"{c}.{m}" for c in config.synchronous_channels for m in CURVE_METRICS]

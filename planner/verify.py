@@ -24,9 +24,22 @@ import pandas as pd
 from scipy import stats
 
 from simulator.config import CHANNELS, SYNCHRONOUS_CHANNELS, ScenarioConfig, SkillGroup
-from simulator.datasets import build_datasets
-from simulator.engine import simulate
-from simulator.kpis import compute_kpis, contact_kpis, ticket_kpis
+from simulator.datasets import (
+    build_agent_states,
+    build_contacts,
+    build_intervals,
+    build_tickets,
+    without_locators,
+)
+from simulator.engine import EngineResult, simulate
+from simulator.kpis import (
+    channel_occupancy,
+    contact_kpis,
+    contact_measures,
+    staffing_kpis,
+    ticket_kpis,
+    ticket_measures,
+)
 
 
 @dataclass(frozen=True)
@@ -89,49 +102,90 @@ def _group_tickets(tickets: pd.DataFrame, group: SkillGroup) -> pd.DataFrame:
     return tickets[(tickets["highest_tier"] == group.tier) & tickets["channel"].isin(group.channels)]
 
 
-def _week_values(config, groups, datasets, kpis) -> dict[str, float]:
+@dataclass(frozen=True)
+class _Tables:
+    """The tables verification reads, as ``simulator.datasets.build_datasets`` builds them.
+
+    Only these four: the scorecards, QA reviews and audit table that
+    ``build_datasets`` also builds cost a replication more than the
+    simulation itself and judge no target.
+    """
+
+    contacts: pd.DataFrame
+    tickets: pd.DataFrame
+    agent_states: pd.DataFrame
+    intervals: pd.DataFrame
+    horizon_seconds: float
+
+
+def _tables(config: ScenarioConfig, result: EngineResult) -> _Tables:
+    events = without_locators(result.events.to_pandas())
+    contacts = build_contacts(config, events, result.attributes.to_pandas())
+    ticket_events = events[events["ticket"].isin(contacts.loc[contacts["is_ticket"], "contact_id"])]
+    tickets = build_tickets(config, result, ticket_events, contacts)
+    horizon = result.calendar.sim_end
+    states = build_agent_states(events, result.roster, horizon)
+    intervals = build_intervals(config, result, events, contacts, states)
+    return _Tables(contacts, tickets, states, intervals, horizon)
+
+
+def _week_values(config, groups, tables: _Tables) -> dict[str, float]:
+    """The week's KPIs, each as ``simulator.kpis.compute_kpis`` defines it."""
+    contacts, tickets = tables.contacts, tables.tickets
     values: dict[str, float] = {}
-    for channel, row in kpis["channels"].items():
-        for key in ("service_level", "abandonment_rate", "asa_seconds", "occupancy"):
-            if key in row:
-                values[f"{channel}.{key}"] = row[key]
-        values[f"{channel}.first_response_compliance"] = row["sla_first_response_compliance"]
+    per_channel = ticket_measures(tickets, tickets["channel"].to_numpy(), tables.horizon_seconds)
+    for index, channel in enumerate(CHANNELS):
+        if channel not in config.channels:
+            continue
+        compliance = float(per_channel["sla_first_response_compliance"].get(channel, math.nan))
+        if channel in config.synchronous_channels:
+            live = contact_kpis(config, contacts[contacts["channel"] == index], True,
+                                config.channels[channel].answer_within_seconds)
+            for key in ("service_level", "abandonment_rate", "asa_seconds"):
+                values[f"{channel}.{key}"] = live[key]
+        else:
+            values[f"{channel}.service_level"] = compliance
+        values[f"{channel}.occupancy"] = channel_occupancy(tables.intervals, channel)
+        values[f"{channel}.first_response_compliance"] = compliance
     for group in groups:
-        own = ticket_kpis(_group_tickets(datasets.tickets, group))
+        own = ticket_kpis(_group_tickets(tickets, group))
         values[f"{group.name}.first_response_compliance"] = own["sla_first_response_compliance"]
         values[f"{group.name}.resolution_compliance"] = own["sla_resolution_compliance"]
-    overall = kpis["overall"]
+    overall = ticket_kpis(tickets, tables.horizon_seconds)
+    overall.update(staffing_kpis(tables.agent_states, config))
     for key in ("sla_first_response_compliance", "sla_resolution_compliance", "csat_satisfied_rate",
                 "frt_median_minutes", "ttr_median_hours", "occupancy", "utilisation", "tickets",
                 "open_at_horizon"):
         values[f"overall.{key}"] = overall[key]
-    for tier, row in kpis["tiers"].items():
-        values[f"{tier}.occupancy"] = row["occupancy"]
+    states = tables.agent_states
+    for tier in config.tiers:
+        values[f"{tier}.occupancy"] = staffing_kpis(states[states["tier"] == tier], config)["occupancy"]
     return values
 
 
-def _daily(config, groups, datasets, calendar, targets) -> dict[str, list[float]]:
-    contacts, tickets = datasets.contacts, datasets.tickets
+def _daily(config, groups, tables: _Tables, calendar, targets) -> dict[str, list[float]]:
+    """Each target's value per reported day (NaN where the day has nothing to measure)."""
+    contacts, tickets = tables.contacts, tables.tickets
     contact_day = np.searchsorted(calendar.day_start, contacts["arrival_time"].to_numpy(),
                                   side="right") - 1 - calendar.warmup_days
     ticket_day = np.searchsorted(calendar.day_start, tickets["created"].to_numpy(),
                                  side="right") - 1 - calendar.warmup_days
+    days = pd.RangeIndex(calendar.days)
+    contacts = contacts[(contact_day >= 0) & (contact_day < calendar.days)]
+    contact_day = contact_day[(contact_day >= 0) & (contact_day < calendar.days)]
+    reported = (ticket_day >= 0) & (ticket_day < calendar.days)
+    tickets = tickets[reported].assign(day=ticket_day[reported])
     by_name = {g.name: g for g in groups}
     daily: dict[str, list[float]] = {}
     for target in targets:
         scope, kpi = target.metric.split(".", 1)
-        row = []
-        for day in range(calendar.days):
-            if scope in SYNCHRONOUS_CHANNELS:
-                index = CHANNELS.index(scope)
-                subset = contacts[(contact_day == day) & (contacts["channel"] == index)]
-                value = contact_kpis(config, subset, True,
-                                     config.channels[scope].answer_within_seconds)[kpi]
-            else:
-                subset = _group_tickets(tickets[ticket_day == day], by_name[scope])
-                value = ticket_kpis(subset)[f"sla_{kpi}"]
-            row.append(float(value))
-        daily[target.metric] = row
+        if scope in SYNCHRONOUS_CHANNELS:
+            mine = (contacts["channel"] == CHANNELS.index(scope)).to_numpy()
+            column = contact_measures(config, contacts[mine], contact_day[mine])[kpi]
+        else:
+            own = _group_tickets(tickets, by_name[scope])
+            column = ticket_measures(own, own["day"].to_numpy())[f"sla_{kpi}"]
+        daily[target.metric] = [float(v) for v in column.reindex(days)]
     return daily
 
 
@@ -150,13 +204,12 @@ def simulate_plan(config_json: str, groups_json: list[dict], seed: int,
     config = ScenarioConfig.model_validate_json(config_json)
     groups = tuple(SkillGroup.model_validate(g) for g in groups_json)
     result = simulate(config, seed, replication=replication)
-    datasets = build_datasets(config, result)
-    kpis = compute_kpis(config, datasets, result.roster)
+    tables = _tables(config, result)
     targets = plan_targets(config, groups)
-    levels, offered = _per_interval(config, datasets)
+    levels, offered = _per_interval(config, tables)
     return ReplicationResult(
-        replication=replication, values=_week_values(config, groups, datasets, kpis),
-        daily=_daily(config, groups, datasets, result.calendar, targets),
+        replication=replication, values=_week_values(config, groups, tables),
+        daily=_daily(config, groups, tables, result.calendar, targets),
         interval_service_level=levels, interval_offered=offered)
 
 

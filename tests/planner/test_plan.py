@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from planner.erlang import erlang_c
-from planner.plan import PlanOptions, make_plan
+from planner.plan import PlanOptions, final_stop_reason, make_plan
 from planner.roster import agent_groups, planned_scenario, with_reserve
 from planner.schedule import ScheduledAgent
+from planner.verify import Estimate
 from simulator.config import SkillGroup
 from simulator.loading import load_scenario
 
@@ -133,3 +134,20 @@ def test_escalations_need_more_l2_than_the_analytic_plan_and_the_loop_finds_them
     assert plan.iterations[-1].missed == () and plan.stop_reason == "targets hold", plan.iterations
     final = next(e for e in plan.estimates if e.metric == "L2.resolution_compliance")
     assert final.mean >= final.target
+
+
+def _estimate(metric: str, holds: bool | None) -> Estimate:
+    return Estimate(metric, 0.8, 0.78, 0.82, 0.8 if holds is not None else None, True, holds, None)
+
+
+def test_stop_reason_says_both_when_fresh_seeds_disagree_with_the_loop():
+    held = (_estimate("phone.service_level", True), _estimate("overall.tickets", None))
+    missed = (_estimate("phone.service_level", False), _estimate("L3.resolution_compliance", True))
+    assert final_stop_reason("targets hold", held) == "targets hold"
+    assert final_stop_reason("targets hold", missed) == (
+        "targets hold on the decision seeds; missed on fresh seeds: phone.service_level")
+    stalled = "more staff did not help: L3.resolution_compliance"
+    assert final_stop_reason(stalled, held) == (
+        f"{stalled} (decision seeds); every target holds on fresh seeds")
+    assert final_stop_reason("iteration limit", missed) == (
+        "iteration limit (decision seeds); missed on fresh seeds: phone.service_level")

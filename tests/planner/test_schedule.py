@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from planner.runner import ReplicationPool
 from planner.schedule import (
     BreakRule,
     GroupDemand,
@@ -19,6 +23,7 @@ from planner.schedule import (
     schedule_table,
     solve_schedule,
 )
+from planner.schedule_milp import build_model, start_search
 
 STEP = 15
 PER_DAY = 96
@@ -314,3 +319,54 @@ def test_a_group_closed_all_day_is_all_short_not_an_error():
     # 1 agent short in every interval, plus 90 s of dropped email an interval (0.1 agents)
     np.testing.assert_allclose(schedule.shortfall.sum(axis=1), [PER_DAY * 1.1, 0.0])
     assert len(schedule_table(schedule)) == 0
+
+
+def _email_week(tours_of_work: float) -> ScheduleProblem:
+    """Email around the clock worth ``tours_of_work`` full-time tours (7.5 productive h x 5 days)."""
+    work = np.full(WEEK, tours_of_work * 37.5 * 3600.0 / WEEK)
+    allowed = sum(np.roll(work, k) for k in range(72 * 4))   # due within 72 hours
+    group = _group(np.zeros(WEEK), name="L1_email", work_seconds=work,
+                   allowed_backlog_seconds=allowed, max_part_time_share=0.25)
+    templates = (ShiftTemplate("early", 8 * 60, 510, BREAKS),
+                 ShiftTemplate("late", 11 * 60 + 30, 510, BREAKS),
+                 ShiftTemplate("part", 12 * 60, 240, (BreakRule("break", 15, 90, 150),),
+                               part_time=True))
+    return ScheduleProblem(STEP, (group,), templates)
+
+
+def test_whole_agents_for_async_work_are_proven_optimal():
+    # 2.05 tours of work: two agents leave work undone, a part-timer would break the
+    # 25% cap, so three full-timers; the LP spreads 2.05 agents, the headcount bound pays for 3
+    schedule = solve_schedule(_email_week(2.05))
+    assert schedule.headcount() == 3
+    assert schedule.weekly_cost == pytest.approx(3 * 5 * 8.5 * 20.0)
+    assert schedule.status == "optimal"
+    assert schedule.mip_gap == pytest.approx(0.0, abs=1e-9)
+
+
+@given(peak=st.integers(1, 6), early=st.integers(6, 10), late=st.integers(14, 20),
+       penalty=st.sampled_from([1.0, 5.0, 100.0]))
+@settings(max_examples=8)
+def test_search_bound_never_exceeds_the_optimum(peak, early, late, penalty):
+    problem = replace(_breaks_problem(), shortfall_penalty=penalty, mip_gap=1e-6)
+    group = replace(problem.groups[0], required=peak * _hours(early, late))
+    problem = replace(problem, groups=(group,))
+    optimum = solve_schedule(problem).objective
+    built = build_model(problem)
+    search = start_search(problem, built, time.perf_counter() + 60.0)
+    assert search.bound <= optimum + 1e-6 * abs(optimum) + 1e-6
+    assert search.start_objective >= optimum - 1e-6 * abs(optimum) - 1e-6
+
+
+def test_groups_solved_in_parallel_match_a_serial_solve():
+    cheap = _group(2.0 * _hours(9, 17), name="cheap")
+    dear = replace(cheap, name="dear", hourly_cost=40.0, required=_hours(8, 16) * 1.0)
+    problem = replace(_flat_problem(), groups=(cheap, dear))
+    serial = solve_schedule(problem)
+    cache: dict = {}
+    with ReplicationPool(2) as pool:
+        parallel = solve_schedule(problem, cache, pool.run)
+    assert parallel.tours == serial.tours and parallel.breaks == serial.breaks
+    assert parallel.objective == serial.objective
+    assert len(cache) == 2
+    assert solve_schedule(problem, cache).tours == serial.tours     # from the cache
