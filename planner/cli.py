@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from planner.dask_executor import DaskUnavailable
 from simulator.config import ConfigError
 from simulator.export import OutputExistsError, clean_json
 from simulator.loading import load_scenario, scenario_schema
@@ -52,8 +53,17 @@ def scenario_options(command):
     return click.argument("scenario", type=click.Path(dir_okay=False))(command)
 
 
+def dask_option(command):
+    return click.option("--dask", "dask", default=None, metavar="ADDRESS",
+                        help="Run the replications on a Dask cluster: a scheduler address "
+                             "(tcp://host:8786) or 'local' for a local cluster of --workers "
+                             "processes. Results are identical to local processes.")(command)
+
+
 def replication_options(command):
-    """--replications (default 5), --workers, --confidence and --seed of a sweep or comparison."""
+    """--replications (default 5), --workers, --dask, --confidence and --seed of a sweep or
+    comparison."""
+    command = dask_option(command)
     command = click.option("--seed", type=int, default=1, show_default=True,
                            help="Random seed.")(command)
     command = click.option("--confidence", type=click.FloatRange(0.5, 1, max_open=True),
@@ -274,6 +284,7 @@ class TargetsUnmet(click.ClickException):
               help="Local processes for the replications [default: number of cores].")
 @click.option("--confidence", type=click.FloatRange(0.5, 1, max_open=True), default=0.95,
               show_default=True, help="Confidence level of the KPI intervals.")
+@dask_option
 @click.option("--max-headcount", type=click.IntRange(min=1), default=None,
               help="Hiring limit over all skill groups (overrides planning.max_headcount).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
@@ -282,8 +293,8 @@ class TargetsUnmet(click.ClickException):
 @click.option("--force", is_flag=True, help="Replace an existing run folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print plan.json on stdout.")
 def plan(scenario: str, overrides: tuple[str, ...], replications: int, workers: int | None,
-         confidence: float, max_headcount: int | None, seed: int, out: str | None, force: bool,
-         as_json: bool) -> None:
+         confidence: float, dask: str | None, max_headcount: int | None, seed: int,
+         out: str | None, force: bool, as_json: bool) -> None:
     """Headcount, shift schedule, roster and KPIs verified by simulation.
 
     Exit code 0 when every target holds, 3 when the best plan within the
@@ -299,7 +310,7 @@ def plan(scenario: str, overrides: tuple[str, ...], replications: int, workers: 
         raise BadInput(f"--out: folder '{folder}' exists; use --force to replace it")
     options = PlanOptions(seed=seed, replications=replications,
                           workers=workers or default_workers(), confidence=confidence,
-                          max_headcount=max_headcount)
+                          max_headcount=max_headcount, dask=dask)
     with _progress_bar() as update:
         result = make_plan(config, options, progress=update)
         try:
@@ -329,7 +340,8 @@ def plan(scenario: str, overrides: tuple[str, ...], replications: int, workers: 
 @click.option("--json", "as_json", is_flag=True, help="Print the curve as JSON on stdout.")
 def tradeoff(scenario: str, overrides: tuple[str, ...], headcount_range: str | None,
              budget_range: str | None, replications: int, workers: int | None,
-             confidence: float, seed: int, out: str | None, force: bool, as_json: bool) -> None:
+             confidence: float, seed: int, dask: str | None, out: str | None, force: bool,
+             as_json: bool) -> None:
     """What each extra agent (or budget step) buys: KPIs with intervals per point."""
     from planner.plan import PlanOptions
     from planner.report import write_report
@@ -349,7 +361,7 @@ def tradeoff(scenario: str, overrides: tuple[str, ...], headcount_range: str | N
     if folder.exists() and not force:
         raise BadInput(f"--out: folder '{folder}' exists; use --force to replace it")
     options = PlanOptions(seed=seed, replications=replications,
-                          workers=workers or default_workers(), confidence=confidence)
+                          workers=workers or default_workers(), confidence=confidence, dask=dask)
     with _progress_bar() as update:
         points = sweep(config, kind, limits, options, progress=update)
     frame = tradeoff_frame(points, kind)
@@ -397,7 +409,7 @@ def tradeoff(scenario: str, overrides: tuple[str, ...], headcount_range: str | N
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON on stdout.")
 def compare(scenarios: tuple[str, ...], overrides: tuple[str, ...], days: int | None,
             replications: int, workers: int | None, confidence: float, seed: int,
-            out: str | None, force: bool, as_json: bool) -> None:
+            dask: str | None, out: str | None, force: bool, as_json: bool) -> None:
     """Scenarios side by side (same seeds): KPIs, cost and the change each one makes."""
     from planner.compare import comparison_frame, run_comparison, story_frame
     from planner.report import write_report
@@ -416,7 +428,8 @@ def compare(scenarios: tuple[str, ...], overrides: tuple[str, ...], days: int | 
         raise BadInput(f"--out: folder '{folder}' exists; use --force to replace it")
     with _progress_bar() as update:
         outcomes = run_comparison(configs, seed, replications, workers or default_workers(),
-                                  progress=lambda done, total: update("simulating", done, total))
+                                  progress=lambda done, total: update("simulating", done, total),
+                                  dask=dask)
     frame = comparison_frame(outcomes, confidence)
     story = story_frame(outcomes)
 
@@ -596,6 +609,9 @@ def main() -> None:
             exc = BadInput(exc.format_message())
         exc.show()
         sys.exit(exc.exit_code)
+    except DaskUnavailable as exc:
+        BadInput(str(exc)).show()
+        sys.exit(BadInput.exit_code)
     except click.exceptions.Abort:
         click.echo("interrupted", err=True)
         sys.exit(130)

@@ -91,11 +91,12 @@ def _hourly_story(intervals: pd.DataFrame, calendar, config: ScenarioConfig
 
 
 def run_comparison(configs: list[ScenarioConfig], seed: int, replications: int, workers: int,
-                   progress: Callable[[int, int], None] | None = None) -> list[ScenarioOutcome]:
+                   progress: Callable[[int, int], None] | None = None,
+                   dask: str | None = None) -> list[ScenarioOutcome]:
     """Every scenario with the same seeds and replication numbers, in scenario order."""
     arguments = [(config.model_dump_json(), seed, r)
                  for config in configs for r in range(replications)]
-    runs = run_replications(compare_replication, arguments, workers, progress)
+    runs = run_replications(compare_replication, arguments, workers, progress, dask)
     return [ScenarioOutcome(config.name, tuple(runs[i * replications:(i + 1) * replications]))
             for i, config in enumerate(configs)]
 

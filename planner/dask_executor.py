@@ -18,6 +18,11 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+CONNECT_TIMEOUT = "10s"
+
+
+class DaskUnavailable(ValueError):
+    """The --dask scheduler cannot be reached (bad input: exit 2 in the CLI)."""
 
 
 class DaskBatches:
@@ -50,7 +55,11 @@ class DaskBatches:
                                              processes=True, dashboard_address=None)
                 self._client = Client(self._cluster)
             else:
-                self._client = Client(self.address)
+                try:
+                    self._client = Client(self.address, timeout=CONNECT_TIMEOUT)
+                except (OSError, TimeoutError, ValueError) as exc:
+                    raise DaskUnavailable(f"--dask: cannot reach a Dask scheduler at "
+                                          f"'{self.address}' ({type(exc).__name__})") from None
         return self._client
 
     def close(self) -> None:

@@ -64,6 +64,7 @@ class PlanOptions:
     confidence: float = 0.95
     max_headcount: int | None = None
     sensitivity: bool = True
+    dask: str | None = None  # a Dask scheduler address, or "local"; None: local processes
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,7 @@ def make_plan(config: ScenarioConfig, options: PlanOptions,
 
     One pool of worker processes serves every batch of replications.
     """
-    with ReplicationPool(options.workers) as pool:
+    with ReplicationPool(options.workers, options.dask) as pool:
         return _make_plan(pool, config, options, progress)
 
 

@@ -1,4 +1,4 @@
-"""Replications run serially or on local processes, with identical results.
+"""Replications run serially, on local processes or on a Dask cluster, with identical results.
 
 Each replication is a pure function of (scenario, seed, replication): its
 random streams are keyed by the replication number, so the executor only
@@ -21,6 +21,8 @@ from multiprocessing import get_context
 from types import TracebackType
 from typing import Self, TypeVar
 
+from planner.dask_executor import DaskBatches
+
 T = TypeVar("T")
 _ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -38,16 +40,20 @@ class ReplicationPool:
     may start, the environment asks BLAS for one thread (restored on exit).
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, dask: str | None = None) -> None:
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
         self._saved: dict[str, str | None] = {}
+        # A Dask cluster instead of local processes (planner/dask_executor.py).
+        self._dask = DaskBatches(dask, workers) if dask else None
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
+        if self._dask is not None:
+            self._dask.close()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -60,6 +66,8 @@ class ReplicationPool:
     def run(self, task: Callable[..., T], arguments: Sequence[tuple],
             progress: Callable[[int, int], None] | None = None) -> list[T]:
         """``task(*args)`` for each tuple in ``arguments``, in order."""
+        if self._dask is not None:
+            return self._dask.run(task, arguments, progress)
         total = len(arguments)
         if self.workers <= 1 or total <= 1:
             results = []
@@ -86,7 +94,8 @@ class ReplicationPool:
 
 
 def run_replications(task: Callable[..., T], arguments: Sequence[tuple], workers: int,
-                     progress: Callable[[int, int], None] | None = None) -> list[T]:
+                     progress: Callable[[int, int], None] | None = None,
+                     dask: str | None = None) -> list[T]:
     """One batch on a pool of its own: ``task(*args)`` for each tuple, in order."""
-    with ReplicationPool(min(workers, max(len(arguments), 1))) as pool:
+    with ReplicationPool(min(workers, max(len(arguments), 1)), dask) as pool:
         return pool.run(task, arguments, progress)

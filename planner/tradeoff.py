@@ -62,7 +62,7 @@ def _scale(requirements: req.Requirements, factor: float) -> req.Requirements:
 def sweep(config, kind: str, limits: list[float], options: PlanOptions,
           progress: Callable[[str, int, int], None] | None = None) -> list[TradeoffPoint]:
     """One point per limit (``kind`` is "headcount" or "budget"), on one pool of workers."""
-    with ReplicationPool(options.workers) as pool:
+    with ReplicationPool(options.workers, options.dask) as pool:
         return _sweep(pool, config, kind, limits, options, progress)
 
 
