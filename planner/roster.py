@@ -42,10 +42,13 @@ class RosterRow:
 
     @property
     def paid_hours_per_week(self) -> float:
-        start, end = (int(t[:2]) * 60 + int(t[3:]) for t in self.shift.split("-"))
-        if end <= start:  # a night shift ends the next day
-            end += DAY_MINUTES
-        return (end - start) / 60 * len(self.days.split())
+        minutes = 0
+        for piece in self.shift.split("+"):  # a split shift: 09:00-13:00+16:00-20:00
+            start, end = (int(t[:2]) * 60 + int(t[3:]) for t in piece.split("-"))
+            if end <= start:  # a night shift ends the next day
+                end += DAY_MINUTES
+            minutes += end - start
+        return minutes / 60 * len(self.days.split())
 
 
 def _clock(minute: int) -> str:
@@ -77,10 +80,20 @@ def _breaks_text(agent: ScheduledAgent) -> str:
                      for day, activity, start, minutes in agent.breaks)
 
 
+def _pieces(agent: ScheduledAgent) -> list[tuple[int, int]]:
+    """(start, end) minutes of the day of each paid piece (end past 1440: next day)."""
+    first = (agent.start_minute, agent.start_minute + agent.length_minutes)
+    if not agent.split_minutes:
+        return [first]
+    second = first[1] + agent.split_gap_minutes
+    return [first, (second, second + agent.split_minutes)]
+
+
 def _shift_text(agent: ScheduledAgent) -> str:
-    """Start-end on the clock; a shift past midnight shows its next-day end (22:00-06:30)."""
-    end = agent.start_minute + agent.length_minutes
-    return f"{_clock(agent.start_minute)}-{_clock(end if end <= DAY_MINUTES else end - DAY_MINUTES)}"
+    """Start-end on the clock; a shift past midnight shows its next-day end (22:00-06:30);
+    a split shift joins its pieces with '+' (09:00-13:00+16:00-20:00)."""
+    return "+".join(f"{_clock(start)}-{_clock(end if end <= DAY_MINUTES else end - DAY_MINUTES)}"
+                    for start, end in _pieces(agent))
 
 
 def roster_rows(agents: tuple[tuple[ScheduledAgent, bool], ...],
@@ -108,14 +121,13 @@ def _weekly_pattern(agent: ScheduledAgent) -> dict[str, list[str]]:
     two ranges, to 24:00 on its day and from 00:00 on the next (Sunday's into Monday:
     the week repeats), which the simulator joins into one spell."""
     ranges: dict[int, list[str]] = {}
-    start = agent.start_minute
-    end = start + agent.length_minutes
     for day in agent.days:
-        if end <= DAY_MINUTES:
-            ranges.setdefault(day, []).append(f"{_clock(start)}-{_clock(end)}")
-        else:
-            ranges.setdefault(day, []).append(f"{_clock(start)}-24:00")
-            ranges.setdefault((day + 1) % 7, []).append(f"00:00-{_clock(end - DAY_MINUTES)}")
+        for start, end in _pieces(agent):
+            if end <= DAY_MINUTES:
+                ranges.setdefault(day, []).append(f"{_clock(start)}-{_clock(end)}")
+            else:
+                ranges.setdefault(day, []).append(f"{_clock(start)}-24:00")
+                ranges.setdefault((day + 1) % 7, []).append(f"00:00-{_clock(end - DAY_MINUTES)}")
     return {WEEKDAYS[d]: sorted(ranges[d]) for d in sorted(ranges)}
 
 
@@ -145,13 +157,13 @@ def agent_groups(agents: tuple[tuple[ScheduledAgent, bool], ...],
             continue
         agent = cycle.tours[0]
         key = (agent.group, agent.template, agent.start_minute, agent.length_minutes,
-               agent.days, agent.breaks)
+               agent.days, agent.breaks, agent.split_gap_minutes, agent.split_minutes)
         buckets.setdefault(key, []).append(agent.name)
     groups = []
     for index, (key, names) in enumerate(sorted(buckets.items())):
-        group_name, template, start, length, days, breaks = key
+        group_name, template = key[:2]
         skill = by_name[group_name]
-        agent = ScheduledAgent(names[0], group_name, template, start, length, days, breaks)
+        agent = ScheduledAgent(names[0], *key)
         groups.append(AgentGroup(
             name=f"{group_name}_{template}_{index:03d}", tier=skill.tier, count=len(names),
             skills=list(skill.channels), shifts=[_weekly_pattern(agent)],

@@ -8,8 +8,8 @@ hold its L tours, and in week w agent i works tour (i + w) mod L. Every week
 the same tours are worked, so coverage, breaks and cost are the week's own;
 only who works them changes.
 
-Tours rotate only among tours of the same skill group, shift length and days
-per week (so nobody's paid hours or skills change), and a change of tour at
+Tours rotate only among tours of the same skill group, paid shift length and
+days per week (so nobody's paid hours or skills change), and a change of tour at
 the week boundary must keep the tour rules: at most
 ``max_consecutive_work_days`` in a row and at least ``min_rest_hours`` between
 Sunday's shift and Monday's. Cycles are built greedily: each starts from a
@@ -91,7 +91,7 @@ def may_follow(first: ScheduledAgent, then: ScheduledAgent, rules: TourRules) ->
     if _trailing(first) + _leading(then) > rules.max_consecutive_work_days:
         return False
     if 6 in first.days and 0 in then.days:
-        rest = DAY_MINUTES + then.start_minute - (first.start_minute + first.length_minutes)
+        rest = DAY_MINUTES + then.start_minute - (first.start_minute + first.span_minutes)
         if rest < rules.min_rest_minutes:
             return False
     return True
@@ -106,10 +106,11 @@ def build_cycles(tours: tuple[ScheduledAgent, ...], rules: TourRules) -> tuple[C
     families: dict[tuple, list[ScheduledAgent]] = {}
     cycles: list[Cycle] = []
     for tour in tours:
-        if tour.start_minute + tour.length_minutes > DAY_MINUTES:
+        if tour.start_minute + tour.span_minutes > DAY_MINUTES:
             cycles.append(Cycle((tour,)))  # night shifts stay fixed (see the module docstring)
             continue
-        families.setdefault((tour.group, tour.length_minutes, len(tour.days)), []).append(tour)
+        paid = tour.length_minutes + tour.split_minutes
+        families.setdefault((tour.group, paid, len(tour.days)), []).append(tour)
     for key in sorted(families):
         cycles.extend(_family_cycles(families[key], rules))
     return tuple(cycles)

@@ -275,7 +275,7 @@ def schedule_table(schedule: Schedule) -> pd.DataFrame:
     for (group, name), per_day in rows.items():
         template = templates.get(name)
         start = _clock(template.start_minute) if template else ""
-        end = _clock(template.start_minute + template.length_minutes) if template else ""
+        end = _clock(template.start_minute + template.span_minutes) if template else ""
         records.append({"group": group, "template": name, "start": start, "end": end,
                         **dict(zip(names, per_day.tolist(), strict=True)),
                         "total": int(per_day.sum()), "agents": heads[(group, name)]})
@@ -310,7 +310,8 @@ def expand_roster(schedule: Schedule, problem: ScheduleProblem,
                     breaks.append((day, rule.activity, starts[key][position], rule.minutes))
             agents.append(ScheduledAgent(faker.unique.name(), tour.group, tour.template,
                                          template.start_minute, template.length_minutes,
-                                         tour.days, tuple(breaks)))
+                                         tour.days, tuple(breaks), template.split_gap_minutes,
+                                         template.split_minutes))
     return tuple(agents)
 
 

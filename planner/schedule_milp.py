@@ -147,7 +147,7 @@ def build_model(problem: ScheduleProblem) -> BuiltModel:
     model = _Model()
     n, num_groups = problem.intervals, len(problem.groups)
     tours = eligible_tours(problem)
-    paid = [problem.groups[g].hourly_cost * problem.templates[k].length_minutes / 60 * len(p)
+    paid = [problem.groups[g].hourly_cost * problem.templates[k].paid_minutes / 60 * len(p)
             for g, k, p in tours]
     tour_cols = model.add_columns(paid, 0.0, np.inf, integer=True)
     index = _Index(tours=tours, day_shifts=sorted({(g, k, d) for g, k, p in tours for d in p}))
@@ -306,7 +306,7 @@ def _add_limits(problem: ScheduleProblem, model: _Model, tours, tour_cols) -> No
 def _productive_intervals(problem: ScheduleProblem, k: int) -> float:
     """Intervals a day of template ``k`` is on shift and not on a break."""
     template = problem.templates[k]
-    return (template.length_minutes - sum(b.minutes for b in template.breaks)) \
+    return (template.paid_minutes - sum(b.minutes for b in template.breaks)) \
         / problem.interval_minutes
 
 

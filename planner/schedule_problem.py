@@ -32,7 +32,12 @@ class BreakRule:
 
 @dataclass(frozen=True)
 class ShiftTemplate:
-    """A shift start and paid length, its breaks and its tour shape."""
+    """A shift start and paid length, its breaks and its tour shape.
+
+    A split shift has a second piece: ``split_minutes`` paid minutes starting
+    ``split_gap_minutes`` (unpaid) after the first piece ends, e.g. 09:00-13:00
+    and 16:00-20:00 for two daily peaks.
+    """
 
     name: str
     start_minute: int
@@ -40,6 +45,26 @@ class ShiftTemplate:
     breaks: tuple[BreakRule, ...] = ()
     days_per_week: int = 5
     part_time: bool = False
+    split_gap_minutes: int = 0
+    split_minutes: int = 0
+
+    @property
+    def paid_minutes(self) -> int:
+        return self.length_minutes + self.split_minutes
+
+    @property
+    def span_minutes(self) -> int:
+        """From the start to the end of the last piece."""
+        if not self.split_minutes:
+            return self.length_minutes
+        return self.length_minutes + self.split_gap_minutes + self.split_minutes
+
+    def pieces(self) -> tuple[tuple[int, int], ...]:
+        """(offset from the start, minutes) of each paid piece."""
+        if not self.split_minutes:
+            return ((0, self.length_minutes),)
+        return ((0, self.length_minutes),
+                (self.length_minutes + self.split_gap_minutes, self.split_minutes))
 
 
 @dataclass(frozen=True, eq=False)
@@ -150,6 +175,13 @@ class ScheduledAgent:
     length_minutes: int
     days: tuple[int, ...]
     breaks: tuple[tuple[int, str, int, int], ...]
+    split_gap_minutes: int = 0  # a split shift's unpaid gap and second piece (ShiftTemplate)
+    split_minutes: int = 0
+
+    @property
+    def span_minutes(self) -> int:
+        return self.length_minutes + (self.split_gap_minutes + self.split_minutes
+                                      if self.split_minutes else 0)
 
 
 # --------------------------------------------------------------------------- validation
@@ -182,6 +214,14 @@ def _validate_template(template: ShiftTemplate, step: int, days: int) -> None:
     _check(0 < template.length_minutes <= 1440 and template.length_minutes % step == 0,
            f"{where}.length_minutes: must be a positive multiple of {step} up to 1440, "
            f"got {template.length_minutes}")
+    if template.split_minutes:
+        _check(template.split_minutes % step == 0 and template.split_gap_minutes >= step
+               and template.split_gap_minutes % step == 0,
+               f"{where}: a split shift's gap and second piece must be positive multiples of "
+               f"{step} minutes, got {template.split_gap_minutes} and {template.split_minutes}")
+        _check(template.start_minute + template.span_minutes <= 1440,
+               f"{where}: a split shift must end by 24:00, got a span of "
+               f"{template.span_minutes} minutes from {template.start_minute}")
     _check(1 <= template.days_per_week <= days,
            f"{where}.days_per_week: must be in [1, {days}], got {template.days_per_week}")
     previous_end = 0
@@ -244,4 +284,6 @@ def shift_intervals(template: ShiftTemplate, day: int, problem: ScheduleProblem)
     """Week interval indices of the shift starting on ``day`` (cyclic)."""
     step = problem.interval_minutes
     first = day * problem.intervals_per_day + template.start_minute // step
-    return (first + np.arange(template.length_minutes // step)) % problem.intervals
+    on = [first + offset // step + np.arange(minutes // step)
+          for offset, minutes in template.pieces()]
+    return np.concatenate(on) % problem.intervals

@@ -45,6 +45,7 @@ from simulator.config_planning import (  # noqa: F401
     PlanningConfig,
     ShiftTemplateConfig,
     SkillGroup,
+    SplitPiece,
 )
 from simulator.config_targets import (  # noqa: F401
     DEFAULT_KPI_BANDS,

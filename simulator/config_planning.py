@@ -44,11 +44,20 @@ def _default_breaks() -> list[BreakWindow]:
                         latest_after_start_minutes=420)]
 
 
+class SplitPiece(Model):
+    """The second piece of a split shift: its start (after an unpaid gap) and paid hours."""
+
+    start: Annotated[str, Field(pattern=r"^\d\d:\d\d$")]
+    hours: Annotated[float, Field(gt=0.0, le=12.0)]
+
+
 class ShiftTemplateConfig(Model):
     """A shift the planner may use: start, paid length, breaks, days per week.
 
     A shift may cross midnight (a night shift starting 22:00 for 8.5 hours ends
-    at 06:30 the next day); its days are the days it starts on.
+    at 06:30 the next day); its days are the days it starts on. A split shift
+    adds a second piece (``split``, e.g. 09:00 for 4 h, then 16:00 for 4 h,
+    for two daily peaks); it has no breaks unless given and ends by 24:00.
     """
 
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_]+$")]
@@ -57,13 +66,28 @@ class ShiftTemplateConfig(Model):
     days_per_week: Annotated[int, Field(ge=1, le=7)] = 5
     part_time: bool = False
     breaks: list[BreakWindow] | None = None  # None: the planning default for full shifts
+    split: SplitPiece | None = None
 
     @model_validator(mode="after")
     def _within_day(self) -> ShiftTemplateConfig:
         hour, minute = (int(x) for x in self.start.split(":"))
         if hour >= 24 or minute >= 60:
             raise ValueError(f"start: must be a time of day HH:MM, got '{self.start}'")
+        if self.split is not None:
+            first_end = hour * 60 + minute + self.hours * 60
+            second = _minutes(self.split.start)
+            if second is None or second <= first_end:
+                raise ValueError(f"split.start: must be a time of day after the first piece "
+                                 f"ends, got '{self.split.start}'")
+            if second + self.split.hours * 60 > 1440:
+                raise ValueError(f"split.hours: a split shift must end by 24:00, got "
+                                 f"{self.split.start} + {self.split.hours:g} h")
         return self
+
+
+def _minutes(clock: str) -> int | None:
+    hour, minute = (int(x) for x in clock.split(":"))
+    return hour * 60 + minute if hour < 24 and minute < 60 else None
 
 
 def _default_templates() -> list[ShiftTemplateConfig]:
