@@ -1,7 +1,8 @@
 """report.html: a run folder's charts and tables in one self-contained, offline file.
 
-Built from the folder's own files (plan.json and coverage.csv for a plan,
-tradeoff.csv for a trade-off sweep, compare.csv and story.csv for a comparison), so ``supportsim report RUN_DIR`` can
+Built from the folder's own files (kpis.json, daily, intervals and alerts for a
+simulation, plan.json and coverage.csv for a plan, tradeoff.csv for a
+trade-off sweep, compare.csv and story.csv for a comparison), so ``supportsim report RUN_DIR`` can
 rebuild it at any time and it never disagrees with the numbers beside it.
 Figures are plotly; plotly.js is embedded once, so the file opens without a
 network. Every figure gets a fixed element id, so the same folder gives the
@@ -35,6 +36,7 @@ table { border-collapse: collapse; margin: 0.5rem 0; font-size: 0.9rem; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.6rem; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 .holds { color: #2a9d8f; } .misses { color: #e76f51; font-weight: 600; }
+.warning { color: #b8860b; }
 .note { color: #555; font-size: 0.9rem; }
 """
 
@@ -55,8 +57,10 @@ def write_report(folder: Path, command: str | None = None) -> Path:
         text = tradeoff_report(folder)
     elif command == "compare":
         text = compare_report(folder)
+    elif command == "simulate":
+        text = simulate_report(folder)
     else:
-        raise ReportError(f"RUN_DIR: a report needs a plan, tradeoff or compare run folder, "
+        raise ReportError(f"RUN_DIR: a report needs a simulate, plan, tradeoff or compare run folder, "
                           f"got a '{command}' folder")
     path = folder / "report.html"
     staging = folder / ".report.html.tmp"
@@ -128,6 +132,92 @@ def tradeoff_report(folder: Path) -> str:
         ("The points", _frame_table(frame), None),
     ]
     return _page(title, sections)
+
+
+def simulate_report(folder: Path) -> str:
+    kpis = json.loads(_read(folder, "kpis.json").read_text(encoding="utf-8"))
+    daily = pd.read_parquet(_read(folder, "daily.parquet"))
+    intervals = pd.read_parquet(_read(folder, "intervals.parquet"))
+    alerts = pd.read_csv(_read(folder, "alerts.csv"))
+    title = f"Simulation: {kpis['scenario']}, seed {kpis['seed']}"
+    sections = [
+        ("KPIs against their targets", _status_table(kpis),
+         (f"Service level basis: {kpis['service_level_basis']}. Green: met; amber: between "
+          "the target and the warning threshold; red: missed.")),
+        ("Contacts per day and the open backlog", daily_figure(daily), None),
+        ("Service level per day", daily_level_figure(daily), None),
+        ("Offered contacts and staffed agents per interval (first week, live channels)",
+         intraday_figure(intervals), None),
+        (f"Alerts ({len(alerts)})", _frame_table(alerts.head(40)),
+         "Volume surges and tickets at SLA risk at a day's end (the first 40; all in alerts.csv)."),
+    ]
+    return _page(title, sections)
+
+
+def _status_table(kpis: dict) -> str:
+    """KPIs down, overall and each channel across; each value coloured by its status."""
+    scopes = {"overall": kpis["status"]["overall"], **kpis["status"]["channels"]}
+    metrics = list(dict.fromkeys(m for items in scopes.values() for m, item in items.items()
+                                 if item["status"] != "n/a" and item["value"] is not None))
+    rows = []
+    for metric in metrics:
+        target = next(item for items in scopes.values() for m, item in items.items()
+                      if m == metric)
+        bound = " - ".join(f"{v:g}" for v in (target["target_min"], target["target_max"])
+                           if v is not None)
+        cells = []
+        for items in scopes.values():
+            item = items.get(metric)
+            if item is None or item["value"] is None or item["status"] == "n/a":
+                cells.append("-")
+                continue
+            cls = {"met": "holds", "missed": "misses"}.get(item["status"], "warning")
+            cells.append(f"<span class='{cls}'>{item['value']:.3g}</span>")
+        rows.append([metric, bound, *cells])
+    return _table(["KPI", "target", *scopes], rows)
+
+
+def daily_figure(daily: pd.DataFrame) -> go.Figure:
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                           subplot_titles=["contacts", "open tickets at the day's end"])
+    for index, channel in enumerate(dict.fromkeys(daily["channel"])):
+        part = daily[daily["channel"] == channel]
+        colour = PALETTE[index % len(PALETTE)]
+        figure.add_trace(go.Bar(x=part["date"].tolist(), y=part["contacts"].tolist(), name=channel,
+                                marker_color=colour, legendgroup=channel), row=1, col=1)
+        figure.add_trace(go.Scatter(x=part["date"].tolist(), y=part["open_tickets_at_end"].tolist(),
+                                    name=channel, line={"color": colour}, legendgroup=channel,
+                                    showlegend=False), row=2, col=1)
+    figure.update_layout(barmode="stack", height=560, margin={"l": 50, "r": 20, "t": 40})
+    return figure
+
+
+def daily_level_figure(daily: pd.DataFrame) -> go.Figure:
+    figure = go.Figure()
+    for index, channel in enumerate(dict.fromkeys(daily["channel"])):
+        part = daily[daily["channel"] == channel]
+        figure.add_trace(go.Scatter(x=part["date"].tolist(), y=part["service_level"].tolist(),
+                                    mode="lines+markers", name=channel,
+                                    line={"color": PALETTE[index % len(PALETTE)]}))
+    figure.update_layout(height=360, yaxis_title="service level (live) / first responses in SLA",
+                         margin={"l": 60, "r": 20, "t": 20})
+    return figure
+
+
+def intraday_figure(intervals: pd.DataFrame) -> go.Figure:
+    live = [c for c in dict.fromkeys(intervals["channel"]) if c in ("phone", "chat")]
+    figure = make_subplots(rows=max(len(live), 1), cols=1, shared_xaxes=True,
+                           vertical_spacing=0.08, subplot_titles=live or ["no live channel"])
+    for index, channel in enumerate(live, start=1):
+        part = intervals[intervals["channel"] == channel].head(7 * 96)
+        stamps = part["interval_start"].dt.strftime("%Y-%m-%d %H:%M").tolist()
+        for column, name, colour in (("offered", "offered", REQUIRED),
+                                     ("staffed_agents", "staffed agents", SCHEDULED)):
+            figure.add_trace(go.Scatter(x=stamps, y=part[column].tolist(), name=name,
+                                        line={"shape": "hv", "color": colour}, legendgroup=name,
+                                        showlegend=index == 1), row=index, col=1)
+    figure.update_layout(height=260 * max(len(live), 1) + 60, margin={"l": 50, "r": 20, "t": 40})
+    return figure
 
 
 # Shown for a comparison: (metric, label); live channels are added as they occur.

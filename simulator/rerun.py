@@ -22,6 +22,9 @@ from simulator.loading import load_scenario
 from simulator.pipeline import run_simulation, scenario_hash
 from simulator.shapes import ShapeOptions
 
+# Built from the folder's other files by `supportsim report`, not by the run.
+DERIVED = frozenset({"report.html"})
+
 
 class RerunError(ValueError):
     """The folder cannot be rerun (not a run folder, or edited since)."""
@@ -70,6 +73,8 @@ def rerun(folder: Path) -> RerunResult:
         fresh = _manifest(again)["files"]
     identical, different, missing = [], [], []
     for name, entry in sorted(manifest.get("files", {}).items()):
+        if name in DERIVED:
+            continue
         present = folder / name
         if name not in fresh or not present.is_file():
             missing.append(name)

@@ -78,13 +78,13 @@ def test_report_command_rebuilds_and_records_the_file(tmp_path):
 
 
 def test_report_refuses_folders_it_cannot_draw(tmp_path):
-    simulate = tmp_path / "sim"
-    simulate.mkdir()
-    (simulate / "manifest.json").write_text(json.dumps({"command": "simulate"}))
-    result = CliRunner().invoke(cli, ["report", str(simulate)])
+    generated = tmp_path / "gen"
+    generated.mkdir()
+    (generated / "manifest.json").write_text(json.dumps({"command": "generate"}))
+    result = CliRunner().invoke(cli, ["report", str(generated)])
     assert result.exit_code == 2
-    assert "needs a plan, tradeoff or compare run folder, got a 'simulate' folder" in result.output
-    assert not (simulate / "report.html").exists()
+    assert "needs a simulate, plan, tradeoff or compare run folder, got a 'generate' folder" in result.output
+    assert not (generated / "report.html").exists()
     with pytest.raises(ReportError, match="is not a folder"):
         rebuild_report(tmp_path / "missing")
     empty = tmp_path / "empty"
@@ -155,3 +155,19 @@ def test_headless_chromium_draws_every_figure(tmp_path):
         drawn = set(re.findall(r'id="(figure-\d+)" class="plotly-graph-div js-plotly-plot"', dom))
         assert len(drawn) == figures, (folder.name, drawn)
         assert dom.count('class="main-svg"') >= 2 * figures  # plotly drew its SVG layers
+
+
+def test_a_simulate_folder_gets_its_report_and_still_reruns(tmp_path):
+    from simulator.rerun import rerun
+
+    folder = tmp_path / "sim"
+    mmc = str(Path(__file__).resolve().parents[2] / "scenarios" / "theory" / "mmc.yaml")
+    result = CliRunner().invoke(cli, ["simulate", mmc, "--days", "1", "--set",
+                                      "channels.phone.volume_per_day=400", "--out", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert CliRunner().invoke(cli, ["report", str(folder)]).exit_code == 0
+    text = (folder / "report.html").read_text()
+    assert len(re.findall(r'<div id="figure-\d+"', text)) == 3  # daily, levels, intraday
+    assert "<th>KPI</th><th>target</th><th>overall</th><th>phone</th>" in text
+    assert "report.html" in json.loads((folder / "manifest.json").read_text())["files"]
+    assert rerun(folder).reproduced  # the report is derived, not part of the run
