@@ -34,7 +34,7 @@ less obvious ones:
   time / paid time.
 - cost per ticket: paid hours x the tier's ``hourly_cost`` / tickets.
 
-Status against the band (``config.KpiBand``): ``met`` inside the target band,
+Status against the band (``config.KpiBand``, kpi_status.py): ``met`` inside the target band,
 ``warning`` outside it but inside the warning band, ``missed`` beyond it.
 """
 
@@ -46,8 +46,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from simulator.config import CHANNELS, TARGET_FIELDS, KpiBand, ScenarioConfig
+from simulator.config import CHANNELS, ScenarioConfig
 from simulator.kpi_definitions import DEFINITIONS, KpiDefinition  # noqa: F401 (re-exported)
+from simulator.kpi_status import band_for, status, status_table  # noqa: F401 (re-exported)
 from simulator.periods import period_labels
 from simulator.queue_stats import service_level_counts
 
@@ -368,61 +369,6 @@ def scorecard_measures(agent_daily: pd.DataFrame, qa_reviews: pd.DataFrame, key_
 
 def period_keys(datasets: Datasets, seconds: np.ndarray) -> dict[str, np.ndarray]:
     return period_labels(datasets.calendar, seconds)
-
-
-# --------------------------------------------------------------------------- status
-
-
-def band_for(config: ScenarioConfig, name: str, channel: str | None = None) -> KpiBand | None:
-    """The KPI's target and warning band: legacy target fields plus ``targets.kpis``."""
-    targets = config.targets
-    band = targets.band(name)
-    if name not in TARGET_FIELDS:
-        return band
-    warning = band or KpiBand()
-    if name == "service_level":
-        target = targets.service_level.get(channel) if channel else None
-        if target is None:
-            return None
-        return KpiBand(target_min=target, warning_min=min(warning.warning_min or target, target))
-    if name in ("sla_first_response_compliance", "sla_resolution_compliance"):
-        target = getattr(targets, TARGET_FIELDS[name])
-        return KpiBand(target_min=target, warning_min=min(warning.warning_min or target, target))
-    if name == "abandonment_rate" and channel is None:
-        return None
-    target = float(getattr(targets, TARGET_FIELDS[name]))
-    return KpiBand(target_max=target, warning_max=max(warning.warning_max or target, target))
-
-
-def status(value: float, band: KpiBand | None) -> str:
-    """``met`` / ``warning`` / ``missed``; ``n/a`` without a band or a value."""
-    if band is None or value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    low, high = band.target_min, band.target_max
-    if (low is None or value >= low) and (high is None or value <= high):
-        return "met"
-    warn_low = band.warning_min if band.warning_min is not None else low
-    warn_high = band.warning_max if band.warning_max is not None else high
-    if (warn_low is None or value >= warn_low) and (warn_high is None or value <= warn_high):
-        return "warning"
-    return "missed"
-
-
-def status_table(config: ScenarioConfig, values: dict[str, float],
-                 channel: str | None = None) -> dict[str, dict]:
-    """Each KPI with its value, target band, warning band and status."""
-    out = {}
-    for name, value in values.items():
-        if name not in DEFINITIONS:
-            continue
-        band = band_for(config, name, channel)
-        out[name] = {"value": value,
-                     "target_min": band.target_min if band else None,
-                     "target_max": band.target_max if band else None,
-                     "warning_min": band.warning_min if band else None,
-                     "warning_max": band.warning_max if band else None,
-                     "status": status(value, band)}
-    return out
 
 
 # --------------------------------------------------------------------------- all KPIs

@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from simulator import writers
+from simulator import writers, xlsx
 from simulator.datasets import build_datasets
 from simulator.dictionary import dictionary_frame
 from simulator.engine import simulate
@@ -21,15 +21,13 @@ from simulator.shapes import build_shape
 from simulator.writers import (
     FormatError,
     parse_formats,
-    sheet_names,
-    sheet_slices,
     write_csv,
     write_duckdb,
     write_jsonl,
     write_parquet,
     write_tables,
-    write_xlsx,
 )
+from simulator.xlsx import sheet_names, sheet_slices, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
 ZONE = "America/New_York"
@@ -164,9 +162,9 @@ def test_xlsx_fast_rows_write_the_same_bytes_as_xlsxwriter_cell_by_cell(tmp_path
     tables = {"tricky": tricky_text_table(), "small": pd.concat([small_table()] * 3, ignore_index=True)}
     write_xlsx(tables, tmp_path / "fast.xlsx", ZONE, "test", max_rows=5)
     monkeypatch.setattr(writers, "CHUNK_ROWS", 3)  # several chunks per sheet
-    monkeypatch.setattr(writers, "FAST_BLOCK_ROWS", 2)  # several blocks per chunk
+    monkeypatch.setattr(xlsx, "FAST_BLOCK_ROWS", 2)  # several blocks per chunk
     write_xlsx(tables, tmp_path / "fast_chunks.xlsx", ZONE, "test", max_rows=5)
-    monkeypatch.setattr(writers, "_rows_fast", lambda *args: False)
+    monkeypatch.setattr(xlsx, "_rows_fast", lambda *args: False)
     write_xlsx(tables, tmp_path / "cells.xlsx", ZONE, "test", max_rows=5)
     cells = (tmp_path / "cells.xlsx").read_bytes()
     assert (tmp_path / "fast.xlsx").read_bytes() == cells
