@@ -309,14 +309,15 @@ def _modified_offered_load(arrivals: np.ndarray, calendar: Calendar, aht: float)
     length = calendar.interval_end - calendar.interval_start
     rate = arrivals / length
     decay = np.exp(-length / aht)
+    steady, spread, settled = rate * aht, aht / length, 1.0 - decay
     mean = []
     m = 0.0
     # A first-order recurrence; one pass over ~1,300 intervals, on Python floats
-    # (the same double arithmetic as numpy scalars, without their overhead).
-    for r, d, e in zip(rate.tolist(), length.tolist(), decay.tolist(), strict=True):
-        steady = r * aht
-        mean.append(steady + (m - steady) * (aht / d) * (1.0 - e))
-        m = steady + (m - steady) * e
+    # (the same double arithmetic, in the same order, without numpy scalars' overhead).
+    for s, f, g, e in zip(steady.tolist(), spread.tolist(), settled.tolist(), decay.tolist(),
+                          strict=True):
+        mean.append(s + (m - s) * f * g)
+        m = s + (m - s) * e
     return np.array(mean, dtype=float)
 
 

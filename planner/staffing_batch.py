@@ -39,7 +39,7 @@ from planner.staffing import MAX_AGENTS, evaluate, meets
 
 MARGIN = 1e-9          # decisions closer than this to a target go to the scalar code
 _LOG_TAIL = -36.0      # truncate the queue once its tail is below exp(-36) of the total
-_FIRST_QUEUE_STATES = 32  # doubled while the tail left off is not negligible ...
+_FIRST_QUEUE_STATES = 16  # doubled while the tail left off is not negligible ...
 _MOST_QUEUE_STATES = 4096  # ... up to this; longer queues go to the scalar code
 _LOWEST_LOG = -500.0       # see _exp
 _SMALLEST_RATE = 1e-100    # no arrivals, or so few that the vector would underflow: scalar code
@@ -224,16 +224,30 @@ def _erlang_c(queue: _Queue, rows: np.ndarray, agents: np.ndarray,
 
 def _erlang_a(queue: _Queue, rows: np.ndarray, agents: np.ndarray,
               blocking: np.ndarray) -> _Measures:
-    """``erlang.erlang_a`` per row (service level, abandonment, ASA, occupancy)."""
+    """``erlang.erlang_a`` per row (service level, abandonment, ASA, occupancy).
+
+    Rows whose queue tail is not negligible at K states are done again with 2K."""
+    out = _Measures(*(np.full(rows.size, np.nan) for _ in range(4)))
+    pending = np.arange(rows.size)
+    size = _FIRST_QUEUE_STATES
+    while pending.size:
+        part, well = _erlang_a_at(queue, rows[pending], agents[pending], blocking[pending], size)
+        last = size >= _MOST_QUEUE_STATES  # longer queues stay nan: the scalar code decides
+        done = well | last
+        for mine, theirs in zip(vars(out).values(), vars(part).values(), strict=True):
+            mine[pending[well]] = theirs[well]
+        pending = pending[~done]
+        size *= 2
+    return out
+
+
+def _erlang_a_at(queue: _Queue, rows: np.ndarray, agents: np.ndarray, blocking: np.ndarray,
+                 size: int) -> tuple[_Measures, np.ndarray]:
+    """``_erlang_a`` on queue states ``0 .. size``, and whether that truncation is fine."""
     lam, aht, c = queue.rate[rows], queue.aht[rows], agents.astype(float)
     unique, inverse = _distinct(c, aht, queue.patience[rows])
-    size = _FIRST_QUEUE_STATES
-    while True:
-        servers = _Servers.of(unique, queue, size)
-        chain = _Chain.of(lam, servers, inverse, blocking)
-        if chain.truncated_well.all() or size >= _MOST_QUEUE_STATES:
-            break
-        size *= 2
+    servers = _Servers.of(unique, queue, size)
+    chain = _Chain.of(lam, servers, inverse, blocking)
     q = chain.q
     p_abandon = (q * (1.0 - servers.p_answer[inverse])).sum(axis=1)
     asa = (q @ np.arange(size + 1, dtype=float)) / lam
@@ -243,9 +257,9 @@ def _erlang_a(queue: _Queue, rows: np.ndarray, agents: np.ndarray,
             if queue.basis == "exclude_short" else 0.0)
     p_answer = 1.0 - p_abandon
     sl = _service_level(queue.basis, ans_t, ab_t, ab_s, p_answer)
-    sl = np.where(chain.truncated_well, sl, np.nan)  # queue too long: the scalar code decides
     occupancy = lam * aht * p_answer / c
-    return _Measures(_unit(sl), _unit(p_abandon), asa, _unit(occupancy))
+    return (_Measures(_unit(sl), _unit(p_abandon), asa, _unit(occupancy)),
+            chain.truncated_well)
 
 
 def _distinct(c: np.ndarray, aht: np.ndarray, patience: np.ndarray
