@@ -240,9 +240,9 @@ class _Deadlines:
         return allowed
 
     def _due(self, seconds: float, business: bool) -> tuple[np.ndarray, np.ndarray]:
-        """The intervals in order of deadline (from their middle), and how many
-        deadlines have passed at each interval's end; kept for the other groups
-        with the same deadline."""
+        """The intervals in order of deadline (from their middle; ``None`` when
+        that is their own order), and how many deadlines have passed at each
+        interval's end; kept for the other groups with the same deadline."""
         key = (seconds, business)
         if key not in self._cache:
             start, end = self.calendar.interval_start, self.calendar.interval_end
@@ -251,7 +251,9 @@ class _Deadlines:
                    if business else middle + seconds)
             # Work of interval i is open at the end of j when i <= j and due_i > end_j.
             order = np.argsort(due, kind="stable")
-            self._cache[key] = order, np.searchsorted(due[order], end, side="right")
+            passed_at = np.searchsorted(due[order], end, side="right")
+            in_order = bool((order == np.arange(order.size)).all())  # deadlines follow arrival
+            self._cache[key] = (None if in_order else order), passed_at
         return self._cache[key]
 
 
@@ -261,13 +263,16 @@ def _arrived_not_due(end: np.ndarray, due: np.ndarray, work: np.ndarray,
     return _open_work(work, order, np.searchsorted(due[order], end, side="right"))
 
 
-def _open_work(work: np.ndarray, order: np.ndarray, passed_at: np.ndarray) -> np.ndarray:
-    """``_arrived_not_due`` given the deadline order and, per interval end, the
-    number of deadlines passed."""
+def _open_work(work: np.ndarray, order: np.ndarray | None, passed_at: np.ndarray
+               ) -> np.ndarray:
+    """``_arrived_not_due`` given the deadline order (``None``: the intervals'
+    own order, the usual case) and, per interval end, the number of deadlines passed."""
     arrived = np.cumsum(work)
     # Work with due <= end_j has arrived by j (deadlines follow arrival), so
     # subtract the cumulative work whose deadline passed.
-    cumulative_due = np.concatenate(([0.0], np.cumsum(work[order])))
+    cumulative_due = np.empty(work.size + 1)
+    cumulative_due[0] = 0.0
+    cumulative_due[1:] = arrived if order is None else np.cumsum(work[order])
     return np.maximum(arrived - cumulative_due[passed_at], 0.0)
 
 
