@@ -231,30 +231,37 @@ class _Deadlines:
 
     def allowed_backlog(self, work: np.ndarray, share_of_resolution: float | None) -> np.ndarray:
         """Work arrived by each interval's end whose deadline is later (per calendar interval)."""
+        keys = [(first if share_of_resolution is None else resolution * share_of_resolution,
+                 business) for _, first, resolution, business in self.rows]
+        self._add_deadlines(keys)
         allowed = np.zeros_like(work)
-        for weight, first, resolution, business in self.rows:
-            seconds = first if share_of_resolution is None else resolution * share_of_resolution
-            order, passed_at = self._due(seconds, business)
+        for (weight, *_), key in zip(self.rows, keys, strict=True):
+            order, passed_at = self._cache[key]
             weighted = work * weight
             allowed += _open_work(weighted, order, passed_at)
         return allowed
 
-    def _due(self, seconds: float, business: bool) -> tuple[np.ndarray, np.ndarray]:
-        """The intervals in order of deadline (from their middle; ``None`` when
-        that is their own order), and how many deadlines have passed at each
-        interval's end; kept for the other groups with the same deadline."""
-        key = (seconds, business)
-        if key not in self._cache:
-            start, end = self.calendar.interval_start, self.calendar.interval_end
-            middle = (start + end) / 2.0
-            due = (self.calendar.add_business_seconds(middle, np.full_like(middle, seconds))
-                   if business else middle + seconds)
+    def _add_deadlines(self, keys: list[tuple[float, bool]]) -> None:
+        """For each new (seconds, business) deadline: the intervals in order of
+        deadline (from their middle; ``None`` when that is their own order) and
+        how many deadlines have passed at each interval's end, kept for the other
+        groups. Business-time deadlines are found in one call (elementwise, so
+        the same numbers as one call each)."""
+        new = [key for key in dict.fromkeys(keys) if key not in self._cache]
+        start, end = self.calendar.interval_start, self.calendar.interval_end
+        middle = (start + end) / 2.0
+        business = [seconds for seconds, is_business in new if is_business]
+        if business:
+            shifted = self.calendar.add_business_seconds(
+                np.tile(middle, len(business)), np.repeat(business, middle.size))
+            by_business = dict(zip(business, shifted.reshape(len(business), -1), strict=True))
+        for seconds, is_business in new:
+            due = by_business[seconds] if is_business else middle + seconds
             # Work of interval i is open at the end of j when i <= j and due_i > end_j.
             order = np.argsort(due, kind="stable")
             passed_at = np.searchsorted(due[order], end, side="right")
             in_order = bool((order == np.arange(order.size)).all())  # deadlines follow arrival
-            self._cache[key] = (None if in_order else order), passed_at
-        return self._cache[key]
+            self._cache[(seconds, is_business)] = (None if in_order else order), passed_at
 
 
 def _arrived_not_due(end: np.ndarray, due: np.ndarray, work: np.ndarray,

@@ -252,7 +252,8 @@ def _erlang_a_at(queue: _Queue, rows: np.ndarray, agents: np.ndarray, blocking: 
     p_abandon = (q * (1.0 - servers.p_answer[inverse])).sum(axis=1)
     asa = (q @ np.arange(size + 1, dtype=float)) / lam
     ans_t = (q * servers.answered_t[inverse]).sum(axis=1) + chain.below
-    ab_t = (q * servers.abandoned_t[inverse]).sum(axis=1)
+    ab_t = ((q * servers.abandoned_t[inverse]).sum(axis=1)
+            if queue.basis == "abandon_met" else 0.0)  # only that basis counts them
     ab_s = ((q * servers.abandoned_s[inverse]).sum(axis=1)
             if queue.basis == "exclude_short" else 0.0)
     p_answer = 1.0 - p_abandon
@@ -359,8 +360,8 @@ def _exp(x: np.ndarray) -> np.ndarray:
     return np.exp(np.maximum(x, _LOWEST_LOG))
 
 
-def _service_level(basis: str, ans_t: np.ndarray, ab_t: np.ndarray, ab_s: np.ndarray | float,
-                   p_answer: np.ndarray) -> np.ndarray:
+def _service_level(basis: str, ans_t: np.ndarray, ab_t: np.ndarray | float,
+                   ab_s: np.ndarray | float, p_answer: np.ndarray) -> np.ndarray:
     """``erlang._service_level`` per row."""
     if basis == "offered":
         return ans_t
