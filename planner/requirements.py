@@ -361,7 +361,7 @@ class _ServerTargets:
     max_abandonment: float | None
 
 
-_SERVERS_CACHE: dict[tuple, int] = {}
+_SERVERS_CACHE: dict[_ServerTargets, dict[tuple, int]] = {}
 _CACHE_SIZE = 65536
 
 
@@ -375,22 +375,29 @@ def _servers(rates: list[float], ahts: list[float], patiences: list[float | None
     """Servers needed per row (0 without arrivals). Answers are cached by their
     (already rounded) inputs; the distinct missing ones are solved in one
     vectorised search per model (``staffing_batch``), equal to ``required_agents``."""
-    shared = (targets.service_level, targets.within, targets.basis, targets.max_abandonment)
-    keys = [(r, a, p, *shared) for r, a, p in zip(rates, ahts, patiences, strict=True)]
-    missing = [k for k in dict.fromkeys(keys) if k not in _SERVERS_CACHE and k[0] > 0]
-    if len(_SERVERS_CACHE) + len(missing) > _CACHE_SIZE:
-        _SERVERS_CACHE.clear()
-        missing = [k for k in dict.fromkeys(keys) if k[0] > 0]
+    keys = list(zip(rates, ahts, patiences, strict=True))
+    known = _SERVERS_CACHE.setdefault(targets, {})
+    servers = [known.get(k) for k in keys]
+    if None in servers:
+        if sum(map(len, _SERVERS_CACHE.values())) > _CACHE_SIZE:
+            _SERVERS_CACHE.clear()
+            known = _SERVERS_CACHE.setdefault(targets, {})
+        _solve(targets, [k for k in dict.fromkeys(keys) if k not in known], known)
+        servers = [known[k] for k in keys]
+    return np.array(servers, dtype=float)
+
+
+def _solve(targets: _ServerTargets, keys: list[tuple], known: dict[tuple, int]) -> None:
+    """Add the servers of each (rate, AHT, patience) to ``known``: 0 without arrivals."""
+    known.update((k, 0) for k in keys if k[0] <= 0)
     for erlang_a in (False, True):
-        batch = [k for k in missing if (k[2] is not None) == erlang_a]
+        batch = [k for k in keys if k[0] > 0 and (k[2] is not None) == erlang_a]
         if batch:
-            needed = required_agents_many(
-                np.array([k[0] for k in batch]), np.array([k[1] for k in batch]),
-                targets.service_level, targets.within,
-                np.array([k[2] for k in batch]) if erlang_a else None, targets.basis,
-                targets.max_abandonment)
-            _SERVERS_CACHE.update(zip(batch, needed.tolist(), strict=True))
-    return np.array([_SERVERS_CACHE[k] if k[0] > 0 else 0 for k in keys], dtype=float)
+            rate, aht, patience = (np.array(column) for column in zip(*batch, strict=True))
+            needed = required_agents_many(rate, aht, targets.service_level, targets.within,
+                                          patience if erlang_a else None, targets.basis,
+                                          targets.max_abandonment)
+            known.update(zip(batch, needed.tolist(), strict=True))
 
 
 def _pooled_agents(config, calendar, live, loads, per_channel) -> np.ndarray:
