@@ -17,6 +17,9 @@ all of them with numpy:
   ``beta = c mu / theta``, kept in log space and scaled by its maximum. The
   waiting-time terms are the negative binomial sums of ``erlang._within``; the
   ``log(beta + j)`` they share with the chain is computed once.
+* Counts that Erlang B alone proves too few (``_falls_short``: the service
+  level on the offered basis, or the abandonment, is out of reach) are not
+  evaluated.
 
 The two computations differ only by rounding (about 1e-14) and by where the
 chain is truncated (tail mass below ``exp(-36)`` relative to the total here,
@@ -172,11 +175,17 @@ def _erlang_b(agents: np.ndarray, load: np.ndarray) -> np.ndarray:
 
 def _decide(queue: _Queue, targets: Targets, rows: np.ndarray, agents: np.ndarray,
             blocking: np.ndarray) -> np.ndarray:
-    """Whether each row meets the targets with ``agents``; near-ties asked of the scalar code."""
+    """Whether each row meets the targets with ``agents``; near-ties asked of the
+    scalar code, counts that provably fall short (``_falls_short``) not evaluated."""
+    ok = np.zeros(rows.size, dtype=bool)
+    unsure = np.zeros(rows.size, dtype=bool)
     with np.errstate(all="ignore"):
-        measures = (_erlang_c(queue, rows, agents, blocking) if queue.patience is None
-                    else _erlang_a(queue, rows, agents, blocking))
-        ok, unsure = _compare(measures, targets)
+        if queue.patience is None:
+            ok, unsure = _compare(_erlang_c(queue, rows, agents, blocking), targets)
+        else:
+            todo = np.flatnonzero(~_falls_short(queue, targets, rows, agents, blocking))
+            ok[todo], unsure[todo] = _compare(
+                _erlang_a(queue, rows[todo], agents[todo], blocking[todo]), targets)
     unsure |= queue.rate[rows] < _SMALLEST_RATE
     for i in np.flatnonzero(unsure):
         r = rows[i]
@@ -187,6 +196,28 @@ def _decide(queue: _Queue, targets: Targets, rows: np.ndarray, agents: np.ndarra
         ok[i] = meets(result, targets.service_level, targets.max_abandonment,
                       targets.max_asa_seconds, targets.max_occupancy)
     return ok
+
+
+def _falls_short(queue: _Queue, targets: Targets, rows: np.ndarray, agents: np.ndarray,
+                 blocking: np.ndarray) -> np.ndarray:
+    """Erlang A counts that miss a target by more than ``MARGIN`` on bounds from Erlang B.
+
+    An arrival waits with probability ``P_w >= B(c, a)`` (the states below c
+    weigh ``1/B - 1`` against at least 1 from the queue). A waiting caller is
+    answered within t with probability at most that with nobody ahead,
+    ``h = beta / (beta + 1) (1 - exp(-(c mu + theta) t))``, and abandons with
+    probability at least ``1 / (beta + 1)``. So the service level (offered
+    basis) is at most ``1 - B (1 - h)`` and abandonment at least ``B / (beta + 1)``.
+    """
+    theta = 1.0 / queue.patience[rows]
+    beta = agents / queue.aht[rows] / theta
+    short = np.zeros(rows.size, dtype=bool)
+    if targets.service_level is not None and queue.basis == "offered":
+        reach = beta / (beta + 1.0) * -np.expm1(-theta * (beta + 1.0) * queue.within)
+        short |= 1.0 - blocking * (1.0 - reach) < targets.service_level - MARGIN
+    if targets.max_abandonment is not None:
+        short |= blocking / (beta + 1.0) > targets.max_abandonment + MARGIN
+    return short
 
 
 def _compare(m: _Measures, targets: Targets) -> tuple[np.ndarray, np.ndarray]:

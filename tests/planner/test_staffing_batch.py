@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from planner import requirements as req
 from planner import staffing_batch
+from planner.erlang import erlang_a, erlang_b
 from planner.staffing import required_agents
 from planner.staffing_batch import required_agents_many
 from simulator.config import SkillGroup
@@ -74,6 +75,21 @@ def test_every_decision_by_the_scalar_code_gives_the_same(monkeypatch):
     slow = required_agents_many(rates, 600.0, 0.8, 20.0, 240.0, "answered", 0.05)
     assert fast.tolist() == slow.tolist() == _scalar(rates, 600.0, 0.8, 20.0, 240.0,
                                                       "answered", 0.05)
+
+
+def test_counts_ruled_out_by_erlang_b_do_miss_a_target():
+    rng = np.random.default_rng(3)
+    rate, aht = 10 ** rng.uniform(-4, 0, 400), rng.uniform(30, 1200, 400)
+    patience, agents = rng.uniform(10, 1800, 400), rng.integers(1, 40, 400)
+    queue = staffing_batch._Queue(rate, aht, patience, 20.0, "offered")
+    targets = staffing_batch.Targets(0.8, 0.05)
+    blocking = np.array([erlang_b(int(c), r * a) for c, r, a in zip(agents, rate, aht,
+                                                                      strict=True)])
+    short = staffing_batch._falls_short(queue, targets, np.arange(400), agents, blocking)
+    assert 50 < short.sum() < 400
+    for i in np.flatnonzero(short):
+        result = erlang_a(rate[i], aht[i], int(agents[i]), patience[i], 20.0)
+        assert result.service_level < 0.8 or result.probability_abandon > 0.05
 
 
 def test_no_arrivals_need_one_agent_as_in_the_scalar_search():
