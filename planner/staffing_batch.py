@@ -298,9 +298,11 @@ def _distinct(c: np.ndarray, aht: np.ndarray, patience: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray]:
     """The distinct (agents, AHT, patience) rows and each row's index among them."""
     if aht.min() == aht.max() and patience.min() == patience.max():  # one channel: by agents
-        counts, inverse = np.unique(c, return_inverse=True)
-        return np.column_stack([counts, np.full_like(counts, aht[0]),
-                                np.full_like(counts, patience[0])]), inverse
+        low = c.min()
+        counts = np.arange(low, c.max() + 1.0)  # a few unused counts cost less than sorting
+        return (np.column_stack([counts, np.full_like(counts, aht[0]),
+                                 np.full_like(counts, patience[0])]),
+                (c - low).astype(np.int64))
     unique, inverse = np.unique(np.column_stack([c, aht, patience]), axis=0, return_inverse=True)
     return unique, inverse.reshape(-1)
 
