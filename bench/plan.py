@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from planner.plan import PlanOptions, make_plan
-from planner.requirements import _servers, build_requirements
+from planner.requirements import build_requirements, clear_erlang_cache
 from planner.runner import default_workers
 from simulator.loading import load_scenario
 
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def requirements_seconds(repeat: int = 5) -> tuple[float, float]:
     """(first run with a cold Erlang cache, best warm run) in seconds."""
     config = load_scenario(ROOT / "scenarios/baseline.yaml", ())
-    _servers.cache_clear()
+    clear_erlang_cache()
     start = time.perf_counter()
     build_requirements(config)
     cold = time.perf_counter() - start

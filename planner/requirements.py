@@ -39,11 +39,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import numpy as np
 
-from planner.staffing import required_agents
+from planner.staffing_batch import required_agents_many
 from simulator.calendar import Calendar, calendar_for
 from simulator.config import (
     CHANNELS,
@@ -220,6 +219,7 @@ class _Deadlines:
 
     def __init__(self, config: ScenarioConfig, calendar: Calendar) -> None:
         self.calendar = calendar
+        self._cache: dict[tuple[float, bool], tuple[np.ndarray, np.ndarray]] = {}
         self.rows = []  # (weight, first response s, resolution s, business)
         for tier, tier_share in config.customers.tiers.items():
             for priority, p_share in config.priorities.items():
@@ -231,29 +231,56 @@ class _Deadlines:
 
     def allowed_backlog(self, work: np.ndarray, share_of_resolution: float | None) -> np.ndarray:
         """Work arrived by each interval's end whose deadline is later (per calendar interval)."""
+        keys = [(first if share_of_resolution is None else resolution * share_of_resolution,
+                 business) for _, first, resolution, business in self.rows]
+        self._add_deadlines(keys)
+        allowed = np.zeros_like(work)
+        for (weight, *_), key in zip(self.rows, keys, strict=True):
+            order, passed_at = self._cache[key]
+            weighted = work * weight
+            allowed += _open_work(weighted, order, passed_at)
+        return allowed
+
+    def _add_deadlines(self, keys: list[tuple[float, bool]]) -> None:
+        """For each new (seconds, business) deadline: the intervals in order of
+        deadline (from their middle; ``None`` when that is their own order) and
+        how many deadlines have passed at each interval's end, kept for the other
+        groups. Business-time deadlines are found in one call (elementwise, so
+        the same numbers as one call each)."""
+        new = [key for key in dict.fromkeys(keys) if key not in self._cache]
         start, end = self.calendar.interval_start, self.calendar.interval_end
         middle = (start + end) / 2.0
-        allowed = np.zeros_like(work)
-        for weight, first, resolution, business in self.rows:
-            seconds = first if share_of_resolution is None else resolution * share_of_resolution
-            due = (self.calendar.add_business_seconds(middle, np.full_like(middle, seconds))
-                   if business else middle + seconds)
+        business = [seconds for seconds, is_business in new if is_business]
+        if business:
+            shifted = self.calendar.add_business_seconds(
+                np.tile(middle, len(business)), np.repeat(business, middle.size))
+            by_business = dict(zip(business, shifted.reshape(len(business), -1), strict=True))
+        for seconds, is_business in new:
+            due = by_business[seconds] if is_business else middle + seconds
             # Work of interval i is open at the end of j when i <= j and due_i > end_j.
             order = np.argsort(due, kind="stable")
-            weighted = work * weight
-            allowed += _arrived_not_due(end, due, weighted, order)
-        return allowed
+            passed_at = np.searchsorted(due[order], end, side="right")
+            in_order = bool((order == np.arange(order.size)).all())  # deadlines follow arrival
+            self._cache[(seconds, is_business)] = (None if in_order else order), passed_at
 
 
 def _arrived_not_due(end: np.ndarray, due: np.ndarray, work: np.ndarray,
                      order: np.ndarray) -> np.ndarray:
     """sum_i work_i [i <= j and due_i > end_j] for every j, in O(n log n)."""
+    return _open_work(work, order, np.searchsorted(due[order], end, side="right"))
+
+
+def _open_work(work: np.ndarray, order: np.ndarray | None, passed_at: np.ndarray
+               ) -> np.ndarray:
+    """``_arrived_not_due`` given the deadline order (``None``: the intervals'
+    own order, the usual case) and, per interval end, the number of deadlines passed."""
     arrived = np.cumsum(work)
     # Work with due <= end_j has arrived by j (deadlines follow arrival), so
     # subtract the cumulative work whose deadline passed.
-    cumulative_due = np.concatenate(([0.0], np.cumsum(work[order])))
-    passed = cumulative_due[np.searchsorted(due[order], end, side="right")]
-    return np.maximum(arrived - passed, 0.0)
+    cumulative_due = np.empty(work.size + 1)
+    cumulative_due[0] = 0.0
+    cumulative_due[1:] = arrived if order is None else np.cumsum(work[order])
+    return np.maximum(arrived - cumulative_due[passed_at], 0.0)
 
 
 def _group_requirement(config, calendar, grid, group, tickets, shares, deadlines):
@@ -294,13 +321,16 @@ def _modified_offered_load(arrivals: np.ndarray, calendar: Calendar, aht: float)
     length = calendar.interval_end - calendar.interval_start
     rate = arrivals / length
     decay = np.exp(-length / aht)
-    mean = np.empty_like(rate)
+    steady, spread, settled = rate * aht, aht / length, 1.0 - decay
+    mean = []
     m = 0.0
-    for i in range(len(rate)):  # a first-order recurrence; one pass over ~1,300 intervals
-        steady = rate[i] * aht
-        mean[i] = steady + (m - steady) * (aht / length[i]) * (1.0 - decay[i])
-        m = steady + (m - steady) * decay[i]
-    return mean
+    # A first-order recurrence; one pass over ~1,300 intervals, on Python floats
+    # (the same double arithmetic, in the same order, without numpy scalars' overhead).
+    for s, f, g, e in zip(steady.tolist(), spread.tolist(), settled.tolist(), decay.tolist(),
+                          strict=True):
+        mean.append(s + (m - s) * f * g)
+        m = s + (m - s) * e
+    return np.array(mean, dtype=float)
 
 
 def _live_agents(config: ScenarioConfig, calendar: Calendar, channel: str,
@@ -311,20 +341,63 @@ def _live_agents(config: ScenarioConfig, calendar: Calendar, channel: str,
     aht = _aht(config, channel)
     patience = settings.patience.mean_seconds if settings.patience else None
     abandon = config.targets.max_abandonment if patience else None
-    servers = np.array([
-        _servers(round(float(x) / aht, 7), aht, target, settings.answer_within_seconds, patience,
-                 config.service_level_basis, abandon) if is_open else 0
-        for x, is_open in zip(load, open_mask, strict=True)])
+    servers = np.zeros(len(load))
+    rows = np.flatnonzero(open_mask)
+    rates = [round(x, 7) for x in (load[rows] / aht).tolist()]
+    servers[rows] = _servers(rates, [aht] * len(rows), [patience] * len(rows),
+                             _ServerTargets(target, settings.answer_within_seconds,
+                                            config.service_level_basis, abandon))
     agents = np.ceil(servers / settings.concurrency)
     return np.where(open_mask, np.maximum(agents, 1), 0)
 
 
-@lru_cache(maxsize=65536)
-def _servers(rate: float, aht: float, target: float, within: float, patience: float | None,
-             basis: str, max_abandonment: float | None = None) -> int:
-    if rate <= 0:
-        return 0
-    return required_agents(rate, aht, target, within, patience, basis, max_abandonment)
+@dataclass(frozen=True)
+class _ServerTargets:
+    """What every interval of one Erlang search shares."""
+
+    service_level: float
+    within: float
+    basis: str
+    max_abandonment: float | None
+
+
+_SERVERS_CACHE: dict[_ServerTargets, dict[tuple, int]] = {}
+_CACHE_SIZE = 65536
+
+
+def clear_erlang_cache() -> None:
+    """Forget the Erlang answers (benchmarks time a cold start with it)."""
+    _SERVERS_CACHE.clear()
+
+
+def _servers(rates: list[float], ahts: list[float], patiences: list[float | None],
+             targets: _ServerTargets) -> np.ndarray:
+    """Servers needed per row (0 without arrivals). Answers are cached by their
+    (already rounded) inputs; the distinct missing ones are solved in one
+    vectorised search per model (``staffing_batch``), equal to ``required_agents``."""
+    keys = list(zip(rates, ahts, patiences, strict=True))
+    known = _SERVERS_CACHE.setdefault(targets, {})
+    servers = [known.get(k) for k in keys]
+    if None in servers:
+        if sum(map(len, _SERVERS_CACHE.values())) > _CACHE_SIZE:
+            _SERVERS_CACHE.clear()
+            known = _SERVERS_CACHE.setdefault(targets, {})
+        _solve(targets, [k for k in dict.fromkeys(keys) if k not in known], known)
+        servers = [known[k] for k in keys]
+    return np.array(servers, dtype=float)
+
+
+def _solve(targets: _ServerTargets, keys: list[tuple], known: dict[tuple, int]) -> None:
+    """Add the servers of each (rate, AHT, patience) to ``known``: 0 without arrivals."""
+    known.update((k, 0) for k in keys if k[0] <= 0)
+    for erlang_a in (False, True):
+        batch = [k for k in keys if k[0] > 0 and (k[2] is not None) == erlang_a]
+        if batch:
+            rate, aht, patience = (np.array(column) for column in zip(*batch, strict=True))
+            needed = required_agents_many(rate, aht, targets.service_level, targets.within,
+                                          patience if erlang_a else None, targets.basis,
+                                          targets.max_abandonment)
+            known.update(zip(batch, needed.tolist(), strict=True))
 
 
 def _pooled_agents(config, calendar, live, loads, per_channel) -> np.ndarray:
@@ -340,16 +413,17 @@ def _pooled_agents(config, calendar, live, loads, per_channel) -> np.ndarray:
     patience = [config.channels[c].patience for c in live]
     open_any = np.any([channel_open_mask(config, calendar, c) for c in live], axis=0)
     agents = np.zeros(len(agent_load))
-    for i in np.flatnonzero(open_any & (total_rate > 0)):
-        aht = agent_load[i] / total_rate[i]
-        mean_patience = (None if any(p is None for p in patience) else
-                         sum(rates[c][i] * p.mean_seconds for c, p in zip(live, patience,
-                                                                          strict=True))
-                         / total_rate[i])
-        agents[i] = _servers(round(float(total_rate[i]), 9), round(float(aht), 3), target, within,
-                             None if mean_patience is None else round(mean_patience, 1),
-                             config.service_level_basis,
-                             None if mean_patience is None else config.targets.max_abandonment)
+    rows = np.flatnonzero(open_any & (total_rate > 0))
+    if any(p is None for p in patience):
+        patiences, abandon = [None] * len(rows), None
+    else:  # the same operations, in the same order, as a sum over the channels
+        weighted = sum(rates[c][rows] * p.mean_seconds for c, p in zip(live, patience, strict=True))
+        patiences = [round(m, 1) for m in (weighted / total_rate[rows]).tolist()]
+        abandon = config.targets.max_abandonment
+    agents[rows] = _servers(
+        [round(r, 9) for r in total_rate[rows].tolist()],
+        [round(a, 3) for a in (agent_load[rows] / total_rate[rows]).tolist()], patiences,
+        _ServerTargets(target, within, config.service_level_basis, abandon))
     return np.where(open_any, np.maximum(agents, 1), 0)
 
 
