@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from planner.charts import marginal_figure
 from planner.cli import cli
-from planner.report import ReportError, marginal_figure, rebuild_report, write_report
+from planner.report import ReportError, rebuild_report, write_report
 from simulator.config import WEEKDAYS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
