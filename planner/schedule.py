@@ -63,16 +63,7 @@ import numpy as np
 import pandas as pd
 from faker import Faker
 
-from planner.schedule_milp import (
-    BuiltModel,
-    Solved,
-    build_model,
-    finish_search,
-    independent_parts,
-    joined,
-    make_solver,
-    start_search,
-)
+from planner.schedule_milp import BuiltModel, build_model, joined
 from planner.schedule_problem import (
     DAY_NAMES,
     TINY,
@@ -86,6 +77,13 @@ from planner.schedule_problem import (
     Tour,
     days_off_patterns,
     validate,
+)
+from planner.schedule_search import (
+    Solved,
+    finish_search,
+    independent_parts,
+    make_solver,
+    start_search,
 )
 
 __all__ = [

@@ -23,7 +23,8 @@ from planner.schedule import (
     schedule_table,
     solve_schedule,
 )
-from planner.schedule_milp import build_model, start_search
+from planner.schedule_milp import build_model
+from planner.schedule_search import start_search
 
 STEP = 15
 PER_DAY = 96
