@@ -14,10 +14,9 @@ Dask is imported only when it is asked for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
-T = TypeVar("T")
 CONNECT_TIMEOUT = "10s"
 
 
@@ -26,7 +25,8 @@ class DaskUnavailable(ValueError):
 
 
 class DaskBatches:
-    """Batches of tasks on one Dask client, opened on first use and closed with ``close``."""
+    """Tasks on one Dask client, opened on first use and closed with ``close``; the
+    runner submits to it as to a local process pool and gathers in order."""
 
     def __init__(self, address: str, workers: int) -> None:
         self.address = address
@@ -34,17 +34,10 @@ class DaskBatches:
         self._client: Any = None
         self._cluster: Any = None
 
-    def run(self, task: Callable[..., T], arguments: Sequence[tuple],
-            progress: Callable[[int, int], None] | None = None) -> list[T]:
-        client = self._connect()
+    def submit(self, task: Callable[..., Any], *args: Any):
+        """A future of ``task(*args)`` (``.result()`` as a local future has)."""
         # pure=False: two replications with equal arguments are still two runs.
-        futures = [client.submit(task, *args, pure=False) for args in arguments]
-        results = []
-        for done, future in enumerate(futures, start=1):
-            results.append(future.result())
-            if progress:
-                progress(done, len(arguments))
-        return results
+        return self._connect().submit(task, *args, pure=False)
 
     def _connect(self):
         if self._client is None:

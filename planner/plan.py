@@ -100,20 +100,17 @@ class Plan:
 
 def _shift_template(template, planning) -> ShiftTemplate:
     """A scenario's shift template in the MILP's minutes (a split shift: its gap and piece)."""
-    hour, minute = (int(x) for x in template.start.split(":"))
-    start, length, split = hour * 60 + minute, round(template.hours * 60), template.split
+    split = template.split
     default = () if split is not None else planning.default_breaks
     breaks = default if template.breaks is None else template.breaks
-    gap = 0
-    if split is not None:
-        second_hour, second_minute = (int(x) for x in split.start.split(":"))
-        gap = second_hour * 60 + second_minute - (start + length)
     return ShiftTemplate(
-        name=template.name, start_minute=start, length_minutes=length,
+        name=template.name, start_minute=template.start_minute,
+        length_minutes=round(template.hours * 60),
         breaks=tuple(BreakRule(b.activity, round(b.minutes), b.earliest_after_start_minutes,
                                b.latest_after_start_minutes) for b in breaks),
         days_per_week=template.days_per_week, part_time=template.part_time,
-        split_gap_minutes=gap, split_minutes=round(split.hours * 60) if split else 0)
+        split_gap_minutes=template.split_gap_minutes,
+        split_minutes=round(split.hours * 60) if split else 0)
 
 
 def schedule_problem(config: ScenarioConfig, requirements: req.Requirements,

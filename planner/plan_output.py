@@ -150,7 +150,7 @@ def rotation_frame(config: ScenarioConfig) -> pd.DataFrame:
     for group in config.agents:
         for member, name in enumerate(group.names or []):
             for week in range(len(group.shifts)):
-                pattern = (week + member) % len(group.shifts)
+                pattern = group.pattern_of(member, week)
                 shifts = group.shifts[pattern]
                 breaks = group.breaks_of_pattern(pattern) or {}
                 rows.append({

@@ -34,7 +34,8 @@ from planner.charts import (
     marginal_figure,
     story_figure,
 )
-from simulator.export import file_sha256, write_json
+from planner.cli_output import figure_text
+from simulator.export import manifest_entry, write_json
 
 CSS = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }
@@ -85,7 +86,7 @@ def rebuild_report(folder: Path) -> Path:
     manifest_path = folder / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     files = dict(manifest.get("files", {}))
-    files["report.html"] = {"sha256": file_sha256(path), "bytes": path.stat().st_size}
+    files["report.html"] = manifest_entry(path)
     manifest["files"] = dict(sorted(files.items()))
     write_json(manifest, manifest_path)
     return path
@@ -200,10 +201,6 @@ def compare_report(folder: Path) -> str:
     return _page(title, sections)
 
 
-def _signed(value: float) -> str:
-    return f"{value:+,.0f}" if abs(value) >= 1000 else f"{value:+.3g}"
-
-
 def _difference_table(frame: pd.DataFrame) -> str:
     scenarios = list(dict.fromkeys(frame["scenario"]))
     rows = []
@@ -211,8 +208,9 @@ def _difference_table(frame: pd.DataFrame) -> str:
         row = [metric]
         for scenario in scenarios[1:]:
             item = frame[(frame["metric"] == metric) & (frame["scenario"] == scenario)].iloc[0]
-            row.append(f"{_signed(item['difference'])} ({_signed(item['difference_low'])} to "
-                       f"{_signed(item['difference_high'])})")
+            row.append(f"{figure_text(item['difference'], '+')} "
+                       f"({figure_text(item['difference_low'], '+')} to "
+                       f"{figure_text(item['difference_high'], '+')})")
         rows.append(row)
     return _table(["KPI", *scenarios[1:]], rows)
 

@@ -82,11 +82,8 @@ def _breaks_text(agent: ScheduledAgent) -> str:
 
 def _pieces(agent: ScheduledAgent) -> list[tuple[int, int]]:
     """(start, end) minutes of the day of each paid piece (end past 1440: next day)."""
-    first = (agent.start_minute, agent.start_minute + agent.length_minutes)
-    if not agent.split_minutes:
-        return [first]
-    second = first[1] + agent.split_gap_minutes
-    return [first, (second, second + agent.split_minutes)]
+    return [(agent.start_minute + offset, agent.start_minute + offset + minutes)
+            for offset, minutes in agent.pieces()]
 
 
 def _shift_text(agent: ScheduledAgent) -> str:

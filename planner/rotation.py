@@ -109,8 +109,7 @@ def build_cycles(tours: tuple[ScheduledAgent, ...], rules: TourRules) -> tuple[C
         if tour.start_minute + tour.span_minutes > DAY_MINUTES:
             cycles.append(Cycle((tour,)))  # night shifts stay fixed (see the module docstring)
             continue
-        paid = tour.length_minutes + tour.split_minutes
-        families.setdefault((tour.group, paid, len(tour.days)), []).append(tour)
+        families.setdefault((tour.group, tour.paid_minutes, len(tour.days)), []).append(tour)
     for key in sorted(families):
         cycles.extend(_family_cycles(families[key], rules))
     return tuple(cycles)

@@ -66,17 +66,16 @@ class ReplicationPool:
     def run(self, task: Callable[..., T], arguments: Sequence[tuple],
             progress: Callable[[int, int], None] | None = None) -> list[T]:
         """``task(*args)`` for each tuple in ``arguments``, in order."""
-        if self._dask is not None:
-            return self._dask.run(task, arguments, progress)
         total = len(arguments)
-        if self.workers <= 1 or total <= 1:
+        if self._dask is None and (self.workers <= 1 or total <= 1):
             results = []
             for done, args in enumerate(arguments, start=1):
                 results.append(task(*args))
                 if progress:
                     progress(done, total)
             return results
-        futures = [self._executor().submit(task, *args) for args in arguments]
+        executor = self._dask if self._dask is not None else self._executor()
+        futures = [executor.submit(task, *args) for args in arguments]
         results = []
         for done, future in enumerate(futures, start=1):
             results.append(future.result())

@@ -30,14 +30,40 @@ class BreakRule:
     latest_start_minutes: int
 
 
-@dataclass(frozen=True)
-class ShiftTemplate:
-    """A shift start and paid length, its breaks and its tour shape.
+class ShiftShape:
+    """Where a shift's paid pieces lie, for a template and for the agent working it.
 
     A split shift has a second piece: ``split_minutes`` paid minutes starting
     ``split_gap_minutes`` (unpaid) after the first piece ends, e.g. 09:00-13:00
     and 16:00-20:00 for two daily peaks.
     """
+
+    start_minute: int
+    length_minutes: int
+    split_gap_minutes: int
+    split_minutes: int
+
+    @property
+    def paid_minutes(self) -> int:
+        return self.length_minutes + self.split_minutes
+
+    @property
+    def span_minutes(self) -> int:
+        """From the start to the end of the last piece."""
+        offset, minutes = self.pieces()[-1]
+        return offset + minutes
+
+    def pieces(self) -> tuple[tuple[int, int], ...]:
+        """(offset from the start, minutes) of each paid piece."""
+        if not self.split_minutes:
+            return ((0, self.length_minutes),)
+        return ((0, self.length_minutes),
+                (self.length_minutes + self.split_gap_minutes, self.split_minutes))
+
+
+@dataclass(frozen=True)
+class ShiftTemplate(ShiftShape):
+    """A shift start and paid length (``ShiftShape``), its breaks and its tour shape."""
 
     name: str
     start_minute: int
@@ -47,24 +73,6 @@ class ShiftTemplate:
     part_time: bool = False
     split_gap_minutes: int = 0
     split_minutes: int = 0
-
-    @property
-    def paid_minutes(self) -> int:
-        return self.length_minutes + self.split_minutes
-
-    @property
-    def span_minutes(self) -> int:
-        """From the start to the end of the last piece."""
-        if not self.split_minutes:
-            return self.length_minutes
-        return self.length_minutes + self.split_gap_minutes + self.split_minutes
-
-    def pieces(self) -> tuple[tuple[int, int], ...]:
-        """(offset from the start, minutes) of each paid piece."""
-        if not self.split_minutes:
-            return ((0, self.length_minutes),)
-        return ((0, self.length_minutes),
-                (self.length_minutes + self.split_gap_minutes, self.split_minutes))
 
 
 @dataclass(frozen=True, eq=False)
@@ -165,7 +173,7 @@ class Schedule:
 
 
 @dataclass(frozen=True)
-class ScheduledAgent:
+class ScheduledAgent(ShiftShape):
     """One named agent of a schedule, with the breaks of each working day."""
 
     name: str
@@ -175,13 +183,8 @@ class ScheduledAgent:
     length_minutes: int
     days: tuple[int, ...]
     breaks: tuple[tuple[int, str, int, int], ...]
-    split_gap_minutes: int = 0  # a split shift's unpaid gap and second piece (ShiftTemplate)
+    split_gap_minutes: int = 0  # a split shift's unpaid gap and second piece (ShiftShape)
     split_minutes: int = 0
-
-    @property
-    def span_minutes(self) -> int:
-        return self.length_minutes + (self.split_gap_minutes + self.split_minutes
-                                      if self.split_minutes else 0)
 
 
 # --------------------------------------------------------------------------- validation

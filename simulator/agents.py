@@ -98,8 +98,7 @@ def pattern_index(calendar: Calendar, group: AgentGroup, member: int, day: dt.da
     rotation changes pattern on Mondays whatever weekday the calendar starts.
     """
     first_monday = calendar.start_date - dt.timedelta(days=calendar.start_date.weekday())
-    week = (day - first_monday).days // 7
-    return (week + member) % len(group.shifts)
+    return group.pattern_of(member, (day - first_monday).days // 7)
 
 
 def _shift_ranges(calendar: Calendar, group: AgentGroup, pattern: int,

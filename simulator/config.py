@@ -293,6 +293,10 @@ class AgentGroup(Model):
                              f"({len(self.shifts)}), got {len(self.fixed_breaks)}")
         return self
 
+    def pattern_of(self, member: int, week: int) -> int:
+        """The weekly pattern ``member`` works in calendar week ``week`` (the rotation rule)."""
+        return (week + member) % len(self.shifts)
+
     def breaks_of_pattern(self, pattern: int) -> WeeklyBreaks | None:
         """The fixed breaks of weekly pattern ``pattern`` (None: the shrinkage rules place them)."""
         if isinstance(self.fixed_breaks, list):

@@ -68,15 +68,24 @@ class ShiftTemplateConfig(Model):
     breaks: list[BreakWindow] | None = None  # None: the planning default for full shifts
     split: SplitPiece | None = None
 
+    @property
+    def start_minute(self) -> int:
+        return _minutes(self.start)
+
+    @property
+    def split_gap_minutes(self) -> int:
+        """Unpaid minutes between the pieces of a split shift (0 without one)."""
+        if self.split is None:
+            return 0
+        return _minutes(self.split.start) - self.start_minute - round(self.hours * 60)
+
     @model_validator(mode="after")
     def _within_day(self) -> ShiftTemplateConfig:
-        hour, minute = (int(x) for x in self.start.split(":"))
-        if hour >= 24 or minute >= 60:
+        if _minutes(self.start) is None:
             raise ValueError(f"start: must be a time of day HH:MM, got '{self.start}'")
         if self.split is not None:
-            first_end = hour * 60 + minute + self.hours * 60
             second = _minutes(self.split.start)
-            if second is None or second <= first_end:
+            if second is None or second <= self.start_minute + self.hours * 60:
                 raise ValueError(f"split.start: must be a time of day after the first piece "
                                  f"ends, got '{self.split.start}'")
             if second + self.split.hours * 60 > 1440:
@@ -86,6 +95,7 @@ class ShiftTemplateConfig(Model):
 
 
 def _minutes(clock: str) -> int | None:
+    """Minutes after midnight of an HH:MM time of day (None if it is not one)."""
     hour, minute = (int(x) for x in clock.split(":"))
     return hour * 60 + minute if hour < 24 and minute < 60 else None
 

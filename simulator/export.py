@@ -68,6 +68,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def manifest_entry(path: Path) -> dict:
+    """A file's line in manifest.json: its sha256 and size."""
+    return {"sha256": file_sha256(path), "bytes": path.stat().st_size}
+
+
 def write_parquet(table: pa.Table | pd.DataFrame, path: Path) -> None:
     if isinstance(table, pd.DataFrame):
         table = pa.Table.from_pandas(table, preserve_index=False)
@@ -119,7 +124,7 @@ def write_run_folder(target: Path, force: bool, fill: Callable[[Path], None],
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         fill(staging)
-        files = {p.name: {"sha256": file_sha256(p), "bytes": p.stat().st_size}
+        files = {p.name: manifest_entry(p)
                  for p in sorted(staging.iterdir()) if p.is_file()}
         write_json({**manifest, "files": files}, staging / "manifest.json")
         if target.exists():

@@ -36,5 +36,5 @@ def test_an_unreachable_scheduler_is_one_clear_error(monkeypatch):
     monkeypatch.setattr(dask_executor, "CONNECT_TIMEOUT", "1s")
     batches = DaskBatches("tcp://127.0.0.1:9", 1)
     with pytest.raises(DaskUnavailable, match="cannot reach a Dask scheduler at 'tcp://127.0.0.1:9'"):
-        batches.run(abs, [(-1,)])
+        batches.submit(abs, -1)
     batches.close()
