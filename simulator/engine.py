@@ -62,10 +62,8 @@ from simulator.streams import StreamRegistry
 AVAILABLE = AgentState.AVAILABLE
 NAN = float("nan")
 INF = float("inf")
-# Attribute columns behind a customer's hot fields (Engine._plan, lifecycle.plan_flags).
-PLAN_COLUMNS = ("deflected", "priority", "customer_tier", "l1_work_seconds", "patience_seconds",
-                "escalates_l2", "escalates_l3", "goes_pending", "goes_on_hold", "reopens",
-                "reopen_delay_seconds", "truly_resolved")
+# A customer's hot fields (Engine._plan), before its plan flags and reopens.
+HOT_COLUMNS = ("deflected", "priority", "customer_tier", "l1_work_seconds", "patience_seconds")
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,8 @@ class Engine:
         self.pool = build_customer_pool(config, self.registry)
         self.roster = build_roster(config, self.calendar, self.registry)
         self.block_arrays: dict[tuple[int, int, int, int], AttributeBlock] = {}
-        self.follow_up_plans: dict[tuple[int, int, int, int], tuple[dict, list[tuple]]] = {}
+        self.day_rows: dict[tuple[int, int], list[tuple[int, int]]] = {}  # arrivals per day
+        self.follow_ups: dict[tuple[int, int, int, int], tuple[dict, np.ndarray]] = {}
         self.next_id = 0
         self.sequence = 0
         self._build_queues()
@@ -178,8 +177,6 @@ class Engine:
         day_ends = self.calendar.day_start[1:]
         for done, until in enumerate(day_ends.tolist(), start=1):
             env.run(until=until)
-            if done % 7 == 0:
-                self._forget_follow_ups(done - 7)
             if progress is not None:
                 progress(done, len(day_ends))
         events = self.log.to_table(until=self.calendar.sim_end)
@@ -193,7 +190,7 @@ class Engine:
         events) once the tables exist, so peak memory is the tables, not both."""
         self.log = self.out = self.out_ahead = None
         self.block_arrays = {}
-        self.follow_up_plans = {}
+        self.follow_ups = {}
         self.env = None
 
     def draw_arrivals(self, source: int, channel: str) -> list[tuple[int, np.ndarray, AttributeBlock]]:
@@ -207,6 +204,7 @@ class Engine:
         days = [(day, day_arrivals(self.demand, calendar, self.registry, cv, source, channel, day))
                 for day in range(calendar.n_days)]
         days = [(day, times) for day, times in days if times.size]
+        self.day_rows[(source, CHANNELS.index(channel))] = [(day, times.size) for day, times in days]
         if not days:
             return []
         uniforms = [attribute_uniforms(self.registry, source, channel, day, 0, times.size)
@@ -219,48 +217,51 @@ class Engine:
             start = stop
         return out
 
-    def _follow_up_block(self, key: tuple[int, int, int, int]) -> tuple[dict, list[tuple]]:
-        """The attribute columns and hot fields of one generation of follow-up contacts.
+    def _follow_up_block(self, key: tuple[int, int, int, int]) -> tuple[dict, np.ndarray]:
+        """The attribute columns and plan flags of one generation of follow-up contacts.
 
         A day's follow-up stream holds every generation side by side: row i
         has customer i's numbers for generations 1, 2, ... so row i depends
-        only on i. A generation is turned into customers the first time one of
-        its contacts arrives (later generations are rare); the uniforms are
-        drawn again from the stream rather than kept. The hot fields are
-        cached and dropped a week later (``_forget_follow_ups``); a late
-        follow-up recomputes them, with the same result.
+        only on i. The first generation is drawn for every day of its
+        (source, channel) at once, the first time one of them is needed (a
+        vectorised pass, like the arrivals'); later generations are rare and
+        drawn one day at a time.
         """
-        cached = self.follow_up_plans.get(key)
-        if cached is not None:
-            return cached
+        found = self.follow_ups.get(key)
+        if found is not None:
+            return found
         source, channel, day, generation = key
-        arrays = self.block_arrays.get(key)
-        if arrays is None:
-            rows = len(self.block_arrays[(source, channel, day, 0)])
-            generations = self.follow_up_generations
-            uniform = self.registry.generator("follow_up_attributes", source, channel, day).random(
-                (rows, generations * WIDTH))
-            mine = uniform.reshape(rows * generations, WIDTH)[generation - 1::generations]
-            arrays = attributes_from_uniforms(self.config, self.pool, CHANNELS[channel], mine)
-            self._register(key, arrays)
-        cached = self.follow_up_plans[key] = (arrays.columns, self._plan(arrays))
-        return cached
-
-    def _forget_follow_ups(self, before_day: int) -> None:
-        """Drop cached hot fields of follow-ups from days before ``before_day``."""
-        for key in [key for key in self.follow_up_plans if key[2] < before_day]:
-            del self.follow_up_plans[key]
+        days = (self.day_rows[(source, channel)] if generation == 1
+                else [(day, len(self.block_arrays[(source, channel, day, 0)]))])
+        width = self.follow_up_generations * WIDTH
+        uniforms = [self.registry.generator("follow_up_attributes", source, channel, d)
+                    .random((rows, width))[:, (generation - 1) * WIDTH:generation * WIDTH]
+                    for d, rows in days]
+        arrays = attributes_from_uniforms(self.config, self.pool, CHANNELS[channel],
+                                          np.vstack(uniforms))
+        flags = lifecycle.plan_flags(arrays.columns, self.close_after)
+        start = 0
+        for d, rows in days:
+            block = self.block_arrays[(source, channel, d, generation)] = arrays.rows(start,
+                                                                                      start + rows)
+            self.follow_ups[(source, channel, d, generation)] = (block.columns,
+                                                                 flags[start:start + rows])
+            start += rows
+        return self.follow_ups[key]
 
     def _plan(self, arrays: AttributeBlock) -> list[tuple]:
         """The hot fields as one Python tuple per customer; the rest stay numpy arrays,
         read only on the rarer paths (lifecycle.py)."""
-        columns = {name: arrays.columns[name] for name in PLAN_COLUMNS}
-        return list(zip(
-            columns["deflected"].tolist(), columns["priority"].tolist(),
-            columns["customer_tier"].tolist(), columns["l1_work_seconds"].tolist(),
-            columns["patience_seconds"].tolist(),
-            lifecycle.plan_flags(columns, self.close_after).tolist(),
-            columns["reopens"].tolist(), strict=True))
+        columns = arrays.columns
+        return list(zip(*(columns[name].tolist() for name in HOT_COLUMNS),
+                        lifecycle.plan_flags(columns, self.close_after).tolist(),
+                        columns["reopens"].tolist(), strict=True))
+
+    @staticmethod
+    def _plan_row(columns: dict, flags: np.ndarray, position: int) -> tuple:
+        """One customer's hot fields, as :meth:`_plan` gives them (for a follow-up)."""
+        return (*(columns[name][position].item() for name in HOT_COLUMNS),
+                flags[position].item(), columns["reopens"][position].item())
 
     def _register(self, key: tuple[int, int, int, int], arrays: AttributeBlock) -> dict:
         self.block_arrays[key] = arrays
@@ -394,8 +395,8 @@ class Engine:
     def _on_follow_up(self, event) -> None:
         parent, kind = event.value
         generation = parent.generation + 1
-        row, plans = self._follow_up_block((parent.source, parent.channel, parent.day, generation))
-        plan = plans[parent.position]
+        row, flags = self._follow_up_block((parent.source, parent.channel, parent.day, generation))
+        plan = self._plan_row(row, flags, parent.position)
         self.out(PACK(self.env.now, kind, parent.id, -1, -1, -1, parent.channel, -1,
                       self.next_id))
         self._arrive(parent.source, parent.channel, parent.day, generation, parent.position, row,
