@@ -207,9 +207,12 @@ class Engine:
         self.day_rows[(source, CHANNELS.index(channel))] = [(day, times.size) for day, times in days]
         if not days:
             return []
-        uniforms = [attribute_uniforms(self.registry, source, channel, day, 0, times.size)
-                    for day, times in days]
-        arrays = attributes_from_uniforms(self.config, self.pool, channel, np.vstack(uniforms))
+        uniforms, start = np.empty((sum(times.size for _, times in days), WIDTH)), 0
+        for day, times in days:
+            uniforms[start:start + times.size] = attribute_uniforms(
+                self.registry, source, channel, day, 0, times.size)
+            start += times.size
+        arrays = attributes_from_uniforms(self.config, self.pool, channel, uniforms)
         out, start = [], 0
         for day, times in days:
             stop = start + times.size
@@ -233,12 +236,14 @@ class Engine:
         source, channel, day, generation = key
         days = (self.day_rows[(source, channel)] if generation == 1
                 else [(day, len(self.block_arrays[(source, channel, day, 0)]))])
-        width = self.follow_up_generations * WIDTH
-        uniforms = [self.registry.generator("follow_up_attributes", source, channel, d)
-                    .random((rows, width))[:, (generation - 1) * WIDTH:generation * WIDTH]
-                    for d, rows in days]
-        arrays = attributes_from_uniforms(self.config, self.pool, CHANNELS[channel],
-                                          np.vstack(uniforms))
+        width, mine = self.follow_up_generations * WIDTH, slice((generation - 1) * WIDTH,
+                                                                 generation * WIDTH)
+        uniforms, start = np.empty((sum(rows for _, rows in days), WIDTH)), 0
+        for d, rows in days:  # filled day by day: only this generation's columns are kept
+            stream = self.registry.generator("follow_up_attributes", source, channel, d)
+            uniforms[start:start + rows] = stream.random((rows, width))[:, mine]
+            start += rows
+        arrays = attributes_from_uniforms(self.config, self.pool, CHANNELS[channel], uniforms)
         flags = lifecycle.plan_flags(arrays.columns, self.close_after)
         start = 0
         for d, rows in days:
