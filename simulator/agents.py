@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from simulator.calendar import Calendar, parse_time_range
 from simulator.config import (
@@ -34,15 +35,13 @@ ACTIVITY_STATE = {
 }
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):  # named tuples: a simulated year builds tens of thousands
     start: float
     end: float
     state: AgentState
 
 
-@dataclass(frozen=True)
-class Spell:
+class Spell(NamedTuple):
     """A stretch of paid time: worked (AVAILABLE) or ABSENT / VACATION."""
 
     start: float
@@ -74,9 +73,10 @@ def build_roster(config: ScenarioConfig, calendar: Calendar,
         if group.tier != "L1" and not skills:
             skills = config.channel_names()
         cost = config.tiers[group.tier].hourly_cost
+        shifts = _GroupShifts(calendar, group)
         for member in range(group.count):
             agent_id = len(agents)
-            spells = _agent_spells(config, calendar, registry, group, member, agent_id)
+            spells = _agent_spells(config, calendar, registry, shifts, member, agent_id)
             name = group.names[member] if group.names else f"{group.name}-{member + 1:03d}"
             agents.append(RosterAgent(agent_id, name, group.name,
                                       group.tier, skills, cost, spells))
@@ -111,13 +111,30 @@ def _shift_ranges(calendar: Calendar, group: AgentGroup, pattern: int,
     return ranges
 
 
+class _GroupShifts:
+    """A group's shift ranges per (pattern, day), worked out once for all its members."""
+
+    def __init__(self, calendar: Calendar, group: AgentGroup) -> None:
+        self.calendar, self.group = calendar, group
+        self.ranges: dict[tuple[int, dt.date], list[tuple[float, float]]] = {}
+
+    def of(self, pattern: int, day: dt.date) -> list[tuple[float, float]]:
+        key = (pattern, day)
+        found = self.ranges.get(key)
+        if found is None:
+            found = self.ranges[key] = _shift_ranges(self.calendar, self.group, pattern, day)
+        return found
+
+
 @lru_cache(maxsize=1024)
 def _parse(text: str) -> tuple[dt.time, dt.time]:
     return parse_time_range(text)
 
 
-def _agent_spells(config, calendar, registry, group, member, agent_id) -> tuple[Spell, ...]:
+def _agent_spells(config, calendar, registry, shifts: _GroupShifts, member,
+                  agent_id) -> tuple[Spell, ...]:
     spells: list[Spell] = []
+    group = shifts.group
     shrink = config.shrinkage
     # One row of uniforms per day (row d depends only on d): vacation, absence,
     # then three per activity for each of up to two shift ranges that day.
@@ -126,7 +143,7 @@ def _agent_spells(config, calendar, registry, group, member, agent_id) -> tuple[
         (calendar.n_days, 2 + 2 * per_range)).tolist()
     for day_index, day in enumerate(calendar.day_dates):
         pattern = pattern_index(calendar, group, member, day)
-        ranges = _shift_ranges(calendar, group, pattern, day)
+        ranges = shifts.of(pattern, day)
         if not ranges or (day in calendar.holidays and not group.works_holidays):
             continue
         draw = draws[day_index]
@@ -216,5 +233,5 @@ def _without_overlap(blocks: list[Block], end: float) -> list[Block]:
         start = max(block.start, placed[-1].end if placed else block.start)
         stop = min(end, start + (block.end - block.start))
         if stop > start:
-            placed.append(Block(start, stop, block.state))
+            placed.append(block if (start, stop) == block[:2] else Block(start, stop, block.state))
     return placed
