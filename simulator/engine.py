@@ -180,8 +180,9 @@ class Engine:
             if progress is not None:
                 progress(done, len(day_ends))
         events = self.log.to_table(until=self.calendar.sim_end)
-        attributes = attribute_table(events, self.block_arrays)
-        self._release()
+        blocks = self.block_arrays
+        self._release()  # before the attribute table is gathered: the log buffers are large
+        attributes = attribute_table(events, blocks)
         return EngineResult(events, attributes, self.roster, self.calendar,
                             self.registry.seed, self.registry.replication)
 
