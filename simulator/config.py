@@ -332,7 +332,19 @@ class CsatConfig(Model):
 
 
 class RoutingConfig(Model):
+    """How work meets agents.
+
+    ``shift_end`` is what an agent does with asynchronous work in hand (email,
+    web form, social, L2/L3 work) when its shift ends: ``finish`` it first
+    (overtime, the default), or hand it back to its queue, where it keeps its
+    place, for the next agent, who carries on with the work left (``resume``)
+    or starts it over (``restart``), as Ciw's schedule pre-emption does. A
+    customer on the line (phone, chat) is always finished, and breaks always
+    wait for the item in hand.
+    """
+
     synchronous_first: bool = True
+    shift_end: Literal["finish", "resume", "restart"] = "finish"
 
 
 class SeasonalityConfig(Model):

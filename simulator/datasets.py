@@ -178,6 +178,13 @@ def _per_ticket(events: pd.DataFrame, event: Event, how: str, column: str = "tim
     return getattr(grouped, how)()
 
 
+def _handle_seconds(events: pd.DataFrame) -> pd.Series:
+    """Work on each ticket: its completed items, plus work handed over at a shift end."""
+    handle = _per_ticket(events, Event.COMPLETE, "sum", "value")
+    handed = _per_ticket(events, Event.HANDOVER, "sum", "value")
+    return handle.add(handed, fill_value=0.0) if len(handed) else handle
+
+
 def _span_seconds(events: pd.DataFrame, opening: Event, closing: Event, horizon: float,
                   calendar, business: pd.Series | None = None, open_ended: bool = True) -> pd.Series:
     """Total time per ticket between each ``opening`` event and the next ``closing``
@@ -216,7 +223,7 @@ def build_tickets(config: ScenarioConfig, result: EngineResult, events: pd.DataF
     frame["first_solved_at"] = _per_ticket(events, Event.SOLVE, "min").reindex(index)
     frame["solved_at"] = _per_ticket(events, Event.SOLVE, "max").reindex(index)
     frame["closed_at"] = _per_ticket(events, Event.CLOSE, "max").reindex(index)
-    frame["handle_seconds"] = _per_ticket(events, Event.COMPLETE, "sum", "value").reindex(index).fillna(0.0)
+    frame["handle_seconds"] = _handle_seconds(events).reindex(index).fillna(0.0)
     frame["touches"] = _per_ticket(events, Event.ASSIGN, "count").reindex(index).fillna(0).astype(int)
     frame["replies"] = (_per_ticket(events, Event.REPLY, "count").reindex(index).fillna(0)
                         + (base["live"] & base["answered_at"].notna())).astype(int)

@@ -183,7 +183,7 @@ NATIVE: dict[str, str] = {
     # events
     "time": "local time of the event",
     "event": "arrive, enqueue, assign, complete, reply, escalate, pending, customer_reply, hold, "
-             "release, solve, reopen, close, ...",
+             "release, solve, reopen, close, handover (work handed back at a shift end), ...",
     "from_status": "status before the event (empty if it does not change status)",
     "to_status": "status after the event (empty if it does not change status)",
     "agent": "agent roster name (empty for customer and system events)",
@@ -209,7 +209,8 @@ NATIVE: dict[str, str] = {
     "service_level_basis": "offered, answered, abandon_met or exclude_short",
     "asa_seconds": "average speed of answer, seconds",
     "handled": "work items completed",
-    "aht_seconds": "average handle time of items completed, seconds",
+    "aht_seconds": "handle time / items completed, seconds (work handed over at a shift "
+                   "end counts where it was done)",
     "staffed_agents": "average agents logged in and skilled for the channel",
     "occupancy": "busy / available time of those agents",
     "queue_at_end": "live contacts waiting at the interval end",

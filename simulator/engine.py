@@ -50,12 +50,13 @@ from simulator.recorder import (
     E_COMPLETE,
     E_DEFLECT,
     E_ENQUEUE,
+    E_HANDOVER,
     E_REDIAL,
     PACK,
     AgentState,
     EventLog,
 )
-from simulator.routing import WAITING, IdlePools, Queues, WorkItem
+from simulator.routing import ASSIGNED, WAITING, IdlePools, Queues, WorkItem
 from simulator.runtime import AgentRuntime, ArrivalStream, Ticket, Timer
 from simulator.streams import StreamRegistry
 
@@ -152,6 +153,7 @@ class Engine:
                 self.first_response[t, PRIORITIES.index(p)] = target.first_response_minutes * 60.0
         self.first_response = self.first_response.tolist()
         self.live_rank = 0 if config.routing.synchronous_first else 1
+        self.hand_over = config.routing.shift_end != "finish"
         self.open_masks = {CHANNELS.index(c): channel_open_mask(config, self.calendar, c).tolist()
                            for c in config.channel_names()}
         self.max_redials = {CHANNELS.index(c): ch.redial.max_attempts
@@ -309,13 +311,17 @@ class Engine:
         item = WorkItem(ticket, number, tier, queue, key, work, live, now)
         if number > 1:  # a ticket's first item enters its queue at ARRIVE
             self.out(PACK(now, E_ENQUEUE, ticket.id, number, -1, tier, channel, queue, NAN))
-        agent = self.idle.take(queue)
+        if self._dispatch(item, now) and live and patience != INF:
+            Timer(self.env, patience, self.on_patience, item)
+
+    def _dispatch(self, item: WorkItem, now: float) -> bool:
+        """Give ``item`` to the longest-idle agent who can take it; else queue it (True)."""
+        agent = self.idle.take(item.queue)
         if agent is not None:
             self._start(agent, item, now)
-            return
+            return False
         self.queues.push(item)
-        if live and patience != INF:
-            Timer(self.env, patience, self.on_patience, item)
+        return True
 
     def _start(self, agent: AgentRuntime, item: WorkItem, now: float) -> None:
         item.state = 1  # assigned
@@ -326,9 +332,12 @@ class Engine:
             item.work *= self.slowdown[held - 1]
             if held < agent.chat_limit and agent.available:
                 heappush(agent.slot_heap, ((held, now), agent.id, agent.version, agent))
+        elif not item.live:
+            agent.task = item
         self.out(PACK(now, E_ASSIGN, ticket.id, item.number, agent.id, item.tier,
                       ticket.channel, held, now - item.enqueued))
-        Timer(self.env, item.work, self.on_complete, (agent, item))
+        item.started = now
+        item.timer = Timer(self.env, item.work, self.on_complete, (agent, item))
 
     def _on_complete(self, event) -> None:
         agent, item = event.value
@@ -456,7 +465,7 @@ class Engine:
                 self._login(runtime)
             if spell.end > env.now:
                 yield env.timeout(spell.end - env.now)
-            yield from self._leave(runtime)
+            yield from self._leave(runtime, hand_over=self.hand_over)
             self._agent_state(runtime, AgentState.LOGGED_OUT)
 
     def _agent_state(self, runtime: AgentRuntime, state: AgentState) -> None:
@@ -468,12 +477,35 @@ class Engine:
         runtime.available = True
         self._next_work(runtime, self.env.now)
 
-    def _leave(self, runtime: AgentRuntime):
+    def _leave(self, runtime: AgentRuntime, hand_over: bool = False):
         runtime.available = False
         runtime.version += 1
+        if hand_over:
+            self._hand_over(runtime)
         if runtime.held:
             runtime.drained = self.env.event()
             yield runtime.drained
+
+    def _hand_over(self, agent: AgentRuntime) -> None:
+        """Shift end under ``routing.shift_end`` resume or restart: the asynchronous
+        item in hand goes back to its queue, keeping its place, for the next agent."""
+        item, now = agent.task, self.env.now
+        if item is None or item.state != ASSIGNED or item.started + item.work <= now:
+            return  # nothing in hand, or it is finished at this very time anyway
+        item.timer.callbacks.clear()  # its completion will not come
+        worked = now - item.started
+        if self.config.routing.shift_end == "resume":
+            item.work -= worked
+        item.state, item.enqueued = WAITING, now
+        agent.task, agent.held = None, agent.held - 1
+        ticket = item.ticket
+        self.out(PACK(now, E_HANDOVER, ticket.id, item.number, agent.id, item.tier,
+                      ticket.channel, item.queue, worked))
+        # Dispatched once everyone leaving at this moment has left (their events come first).
+        Timer(self.env, 0.0, self._on_handed_over, item)
+
+    def _on_handed_over(self, event) -> None:
+        self._dispatch(event.value, self.env.now)
 
     # ----------------------------------------------------------------- output
 def simulate(config: ScenarioConfig, seed: int, replication: int = 0,

@@ -79,6 +79,11 @@ def _channel_intervals(config, result, events, contacts, states, name, starts, e
     done_bucket = _bucket(completes["time"], starts)
     handled = np.bincount(done_bucket, minlength=n)[:n]
     handle_sum = np.bincount(done_bucket, weights=completes["value"], minlength=n)[:n]
+    handed = _select(rows, (rows["event"] == int(Event.HANDOVER)) & (rows["tier"] == 0)
+                     & (rows["time"] >= 0))
+    if handed["time"].size:  # work done before a hand-over counts where it was done
+        handle_sum += np.bincount(_bucket(handed["time"], starts), weights=handed["value"],
+                                  minlength=n)[:n]
     staffed, busy = _staffing(result, states, name, boundaries)
     length = ends - starts
     return pd.DataFrame({
@@ -118,7 +123,8 @@ def _queue_at_end(rows: dict[str, np.ndarray], ends: np.ndarray) -> np.ndarray:
     left it by each end."""
     event, tier = rows["event"], rows["tier"]
     l1 = np.isin(tier, [0, -1])
-    joined = l1 & ((event == int(Event.ARRIVE)) | ((event == int(Event.ENQUEUE)) & (tier == 0)))
+    joined = l1 & ((event == int(Event.ARRIVE))
+                   | (np.isin(event, [int(Event.ENQUEUE), int(Event.HANDOVER)]) & (tier == 0)))
     left = l1 & np.isin(event, [int(Event.ASSIGN), int(Event.ABANDON), int(Event.DEFLECT)])
     joined_times = np.sort(rows["time"][joined])
     left_times = np.sort(rows["time"][left])

@@ -39,6 +39,7 @@ class Event(IntEnum):
     CLOSE = 16
     REDIAL = 17         # an abandoned caller calls again (value: new contact id)
     REPEAT = 18         # an unresolved customer comes back (value: new contact id)
+    HANDOVER = 19       # shift end: unfinished work back to its queue (value: seconds worked)
     AGENT_STATE = 20    # agent state change (code: AgentState)
 
 
@@ -123,6 +124,6 @@ def _sorted(rows: np.ndarray) -> np.ndarray:
 E_ARRIVE, E_DEFLECT, E_ENQUEUE, E_ABANDON = 1, 2, 3, 4
 E_ASSIGN, E_COMPLETE, E_REPLY, E_NOTE, E_ESCALATE = 5, 6, 7, 8, 9
 E_PENDING, E_CUSTOMER_REPLY, E_HOLD, E_RELEASE = 10, 11, 12, 13
-E_SOLVE, E_REOPEN, E_CLOSE, E_REDIAL, E_REPEAT, E_AGENT_STATE = 14, 15, 16, 17, 18, 20
+E_SOLVE, E_REOPEN, E_CLOSE, E_REDIAL, E_REPEAT, E_HANDOVER, E_AGENT_STATE = 14, 15, 16, 17, 18, 19, 20
 assert all(int(Event[name[2:]]) == value for name, value in list(globals().items())
            if name.startswith("E_"))

@@ -24,7 +24,8 @@ WAITING, ASSIGNED, ABANDONED, DONE = 0, 1, 2, 3
 class WorkItem:
     """One piece of work on a ticket, for one tier."""
 
-    __slots__ = ("enqueued", "key", "live", "number", "queue", "state", "ticket", "tier", "work")
+    __slots__ = ("enqueued", "key", "live", "number", "queue", "started", "state", "ticket",
+                 "tier", "timer", "work")
 
     def __init__(self, ticket, number: int, tier: int, queue: int, key: tuple, work: float,
                  live: bool, enqueued: float) -> None:

@@ -33,6 +33,7 @@ class AgentRuntime:
         "idle_heap",
         "queues",
         "slot_heap",
+        "task",
         "tier",
         "version",
     )
@@ -48,6 +49,7 @@ class AgentRuntime:
         self.held = 0
         self.available = False
         self.drained = None
+        self.task = None  # the asynchronous item in hand (for a hand-over at shift end)
         self.idle_heap: list = []  # set by Engine._build_pools
         self.slot_heap: list = []
 

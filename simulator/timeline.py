@@ -22,13 +22,14 @@ LABELS = [STATE_NAMES[code] for code in range(BUSY)] + ["busy"]
 
 def build_agent_states(events: pd.DataFrame, roster, horizon: float,
                        report_start: float = 0.0) -> pd.DataFrame:
-    kinds = [int(Event.AGENT_STATE), int(Event.ASSIGN), int(Event.COMPLETE)]
+    kinds = [int(Event.AGENT_STATE), int(Event.ASSIGN), int(Event.COMPLETE), int(Event.HANDOVER)]
     rows = events.loc[events["event"].isin(kinds) & (events["agent"] >= 0),
                       ["time", "event", "agent", "code"]]
     rows = rows.sort_values("agent", kind="stable")
     is_state = rows["event"].to_numpy() == int(Event.AGENT_STATE)
-    delta = np.select([rows["event"] == int(Event.ASSIGN), rows["event"] == int(Event.COMPLETE)],
-                      [1, -1], 0)
+    # An item in hand ends when it is completed or handed over at shift end.
+    delta = np.select([rows["event"] == int(Event.ASSIGN),
+                       rows["event"].isin([int(Event.COMPLETE), int(Event.HANDOVER)])], [1, -1], 0)
     frame = pd.DataFrame({
         "agent": rows["agent"].to_numpy(),
         "time": rows["time"].to_numpy(),

@@ -79,6 +79,7 @@ BAD_INPUTS = [
                   "shifts": [{"mon": ["09:00-17:00"]}]}]},
      "agents.0.skills: names channel 'chat' that the scenario does not define"),
     ({"extends": "nowhere.yaml"}, "extends: file 'nowhere.yaml' not found"),
+    ({"routing": {"shift_end": "sometimes"}}, "routing.shift_end"),
 ]
 
 

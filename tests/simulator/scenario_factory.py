@@ -40,6 +40,7 @@ def small_scenarios(draw) -> dict:
                              "escalate_to_l2": escalate, "escalate_to_l3": 0.5},
                        "b": {"share": 0.4}},
         "priorities": {"P1": 0.1, "P3": 0.9},
+        "routing": {"shift_end": draw(st.sampled_from(["finish", "resume", "restart"]))},
         "customers": {"pool_size": 200, "tiers": {"gold": 0.3, "std": 0.7}},
         "sla": {"gold": {"P1": {"first_response_minutes": 15, "resolution_minutes": 240,
                                 "next_reply_minutes": 30},

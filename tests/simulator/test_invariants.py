@@ -55,7 +55,8 @@ def test_lifecycles_follow_legal_transitions(data, seed):
 
 
 def _held_by_agent(events: pd.DataFrame) -> pd.DataFrame:
-    work = events[events["event"].isin([int(Event.ASSIGN), int(Event.COMPLETE)])].copy()
+    work = events[events["event"].isin([int(Event.ASSIGN), int(Event.COMPLETE),
+                                        int(Event.HANDOVER)])].copy()
     work["delta"] = np.where(work["event"] == int(Event.ASSIGN), 1, -1)
     work = work.sort_values("agent", kind="stable")
     work["held"] = work.groupby("agent")["delta"].cumsum()
