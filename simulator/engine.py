@@ -26,6 +26,7 @@ import simpy
 from simpy.events import Event
 
 from simulator import lifecycle
+from simulator.agent_calendar import agent_calendar
 from simulator.agents import RosterAgent, build_roster
 from simulator.attribute_table import attribute_table
 from simulator.calendar import Calendar, calendar_for
@@ -50,13 +51,12 @@ from simulator.recorder import (
     E_COMPLETE,
     E_DEFLECT,
     E_ENQUEUE,
-    E_HANDOVER,
     E_REDIAL,
     PACK,
     AgentState,
     EventLog,
 )
-from simulator.routing import ASSIGNED, WAITING, IdlePools, Queues, WorkItem
+from simulator.routing import WAITING, IdlePools, Queues, WorkItem
 from simulator.runtime import AgentRuntime, ArrivalStream, Ticket, Timer
 from simulator.streams import StreamRegistry
 
@@ -153,7 +153,6 @@ class Engine:
                 self.first_response[t, PRIORITIES.index(p)] = target.first_response_minutes * 60.0
         self.first_response = self.first_response.tolist()
         self.live_rank = 0 if config.routing.synchronous_first else 1
-        self.hand_over = config.routing.shift_end != "finish"
         self.open_masks = {CHANNELS.index(c): channel_open_mask(config, self.calendar, c).tolist()
                            for c in config.channel_names()}
         self.max_redials = {CHANNELS.index(c): ch.redial.max_attempts
@@ -175,7 +174,7 @@ class Engine:
                 ArrivalStream(self, SURGE, ch).next_day()
         for agent, runtime in zip(self.roster, self.agents):
             if agent.spells:
-                env.process(self._agent(runtime, agent))
+                env.process(agent_calendar(self, runtime, agent))
         day_ends = self.calendar.day_start[1:]
         for done, until in enumerate(day_ends.tolist(), start=1):
             env.run(until=until)
@@ -339,6 +338,10 @@ class Engine:
         item.started = now
         item.timer = Timer(self.env, item.work, self.on_complete, (agent, item))
 
+    def on_handed_over(self, event) -> None:
+        """An item handed over at a shift end (agent_calendar.hand_over) is dispatched."""
+        self._dispatch(event.value, self.env.now)
+
     def _on_complete(self, event) -> None:
         agent, item = event.value
         now = self.env.now
@@ -350,6 +353,15 @@ class Engine:
         agent.version += 1
         lifecycle.after_work(self, ticket, item, agent.id, now)
         self._next_work(agent, now)
+
+    def login(self, runtime: AgentRuntime) -> None:
+        self.agent_state(runtime, AVAILABLE)
+        runtime.available = True
+        self._next_work(runtime, self.env.now)
+
+    def agent_state(self, runtime: AgentRuntime, state: AgentState) -> None:
+        self.out(PACK(self.env.now, E_AGENT_STATE, -1, -1, runtime.id, runtime.tier, -1,
+                      state, NAN))
 
     def _next_work(self, agent: AgentRuntime, now: float) -> None:
         """An agent who frees up takes the most urgent item it is skilled for."""
@@ -438,76 +450,8 @@ class Engine:
     def timer(self, delay: float, callback, payload) -> None:
         Timer(self.env, delay, callback, payload)
 
-    # ----------------------------------------------------------------- agents
-    def _agent(self, runtime: AgentRuntime, agent: RosterAgent):
-        """An agent's calendar as a SimPy process: log in, leave for each block once
-        the item in hand is done, come back, log out at the end of the spell."""
-        env = self.env
-        for spell in agent.spells:
-            if spell.start > env.now:
-                yield env.timeout(spell.start - env.now)
-            if spell.state != AVAILABLE:
-                self._agent_state(runtime, spell.state)
-                yield env.timeout(max(0.0, spell.end - env.now))
-                self._agent_state(runtime, AgentState.LOGGED_OUT)
-                continue
-            self._login(runtime)
-            for block in spell.blocks:
-                if block.start > env.now:
-                    yield env.timeout(block.start - env.now)
-                yield from self._leave(runtime)
-                # The block starts once the item in hand is finished and lasts its full
-                # length (within the shift): a break is never cut short by a late call.
-                self._agent_state(runtime, block.state)
-                end = min(env.now + (block.end - block.start), spell.end)
-                if end > env.now:
-                    yield env.timeout(end - env.now)
-                self._login(runtime)
-            if spell.end > env.now:
-                yield env.timeout(spell.end - env.now)
-            yield from self._leave(runtime, hand_over=self.hand_over)
-            self._agent_state(runtime, AgentState.LOGGED_OUT)
 
-    def _agent_state(self, runtime: AgentRuntime, state: AgentState) -> None:
-        self.out(PACK(self.env.now, E_AGENT_STATE, -1, -1, runtime.id, runtime.tier, -1,
-                         state, NAN))
 
-    def _login(self, runtime: AgentRuntime) -> None:
-        self._agent_state(runtime, AVAILABLE)
-        runtime.available = True
-        self._next_work(runtime, self.env.now)
-
-    def _leave(self, runtime: AgentRuntime, hand_over: bool = False):
-        runtime.available = False
-        runtime.version += 1
-        if hand_over:
-            self._hand_over(runtime)
-        if runtime.held:
-            runtime.drained = self.env.event()
-            yield runtime.drained
-
-    def _hand_over(self, agent: AgentRuntime) -> None:
-        """Shift end under ``routing.shift_end`` resume or restart: the asynchronous
-        item in hand goes back to its queue, keeping its place, for the next agent."""
-        item, now = agent.task, self.env.now
-        if item is None or item.state != ASSIGNED or item.started + item.work <= now:
-            return  # nothing in hand, or it is finished at this very time anyway
-        item.timer.callbacks.clear()  # its completion will not come
-        worked = now - item.started
-        if self.config.routing.shift_end == "resume":
-            item.work -= worked
-        item.state, item.enqueued = WAITING, now
-        agent.task, agent.held = None, agent.held - 1
-        ticket = item.ticket
-        self.out(PACK(now, E_HANDOVER, ticket.id, item.number, agent.id, item.tier,
-                      ticket.channel, item.queue, worked))
-        # Dispatched once everyone leaving at this moment has left (their events come first).
-        Timer(self.env, 0.0, self._on_handed_over, item)
-
-    def _on_handed_over(self, event) -> None:
-        self._dispatch(event.value, self.env.now)
-
-    # ----------------------------------------------------------------- output
 def simulate(config: ScenarioConfig, seed: int, replication: int = 0,
              progress: Callable[[int, int], None] | None = None) -> EngineResult:
     """Run one replication of ``config`` and return the event log and attributes."""
