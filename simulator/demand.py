@@ -16,6 +16,7 @@ earlier rows). Demand events add a second source, superposed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -160,13 +161,35 @@ def day_arrivals(plan: DemandPlan, calendar: Calendar, registry: StreamRegistry,
 class AttributeBlock:
     """Everything drawn at arrival for the customers of one (source, channel, day, generation)."""
 
-    columns: dict[str, np.ndarray] = field(default_factory=dict)
+    columns: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(next(iter(self.columns.values())))
 
     def rows(self, start: int, stop: int) -> AttributeBlock:
-        return AttributeBlock({name: values[start:stop] for name, values in self.columns.items()})
+        return AttributeBlock(RowRange(self.columns, start, stop))
+
+
+class RowRange(Mapping):
+    """Rows ``start:stop`` of every column, sliced when a column is read.
+
+    A run's attribute blocks are days cut out of one array per column; a view
+    per column and day would cost more memory than a day's rows of some columns.
+    """
+
+    __slots__ = ("columns", "start", "stop")
+
+    def __init__(self, columns: Mapping[str, np.ndarray], start: int, stop: int) -> None:
+        self.columns, self.start, self.stop = columns, start, stop
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name][self.start:self.stop]
+
+    def __iter__(self):
+        return iter(self.columns)
+
+    def __len__(self) -> int:
+        return len(self.columns)
 
 
 WIDTH = len(UNIFORM_COLUMNS) + len(DURATION_COLUMNS)
