@@ -37,33 +37,55 @@ def agent_calendar(engine: Engine, runtime: AgentRuntime, agent: RosterAgent):
             engine.agent_state(runtime, LOGGED_OUT)
             continue
         engine.login(runtime)
-        for block in spell.blocks:
-            if block.start > env.now:
-                yield env.timeout(block.start - env.now)
-            yield from _leave(engine, runtime)
-            # The block starts once the item in hand is finished and lasts its full
-            # length (within the shift): a break is never cut short by a late call.
-            engine.agent_state(runtime, block.state)
-            end = min(env.now + (block.end - block.start), spell.end)
-            if end > env.now:
-                yield env.timeout(end - env.now)
-            engine.login(runtime)
-        if spell.end > env.now:
-            yield env.timeout(spell.end - env.now)
-        yield from _leave(engine, runtime, hand_over)
+        yield from _work_through(engine, runtime, spell, hand_over)
         engine.agent_state(runtime, LOGGED_OUT)
 
 
-def _leave(engine: Engine, runtime: AgentRuntime, hand_over: bool = False):
-    """Stop taking work; wait for the items still in hand."""
+def _work_through(engine: Engine, runtime: AgentRuntime, spell, hand_over: bool):
+    """From log-in to the end of the shift: each block once the item in hand is
+    done (lasting its full length, within the shift: a break is never cut short
+    by a late call), then leave at the end. An agent whose item in hand or block
+    ran to the end of the shift does not log in again."""
+    env = engine.env
+    for block in spell.blocks:
+        if block.start > env.now:
+            yield env.timeout(block.start - env.now)
+        yield from _leave(engine, runtime, hand_over, until=spell.end)
+        if env.now >= spell.end:
+            return
+        engine.agent_state(runtime, block.state)
+        end = min(env.now + (block.end - block.start), spell.end)
+        if end > env.now:
+            yield env.timeout(end - env.now)
+        if env.now >= spell.end:
+            return
+        engine.login(runtime)
+    if spell.end > env.now:
+        yield env.timeout(spell.end - env.now)
+    yield from _leave(engine, runtime, hand_over, until=env.now)
+
+
+def _leave(engine: Engine, runtime: AgentRuntime, hand_over: bool, until: float):
+    """Stop taking work and wait for the items in hand; with ``hand_over``,
+    asynchronous work still in hand at ``until`` (the shift end) goes back to
+    its queue."""
     runtime.available = False
     runtime.version += 1
-    if hand_over:
+    env = engine.env
+    if hand_over and until <= env.now:
         _hand_over(engine, runtime)
-    if runtime.held:
-        runtime.drained = engine.env.event()
-        yield runtime.drained
-
+    if not runtime.held:
+        return
+    drained = runtime.drained = env.event()
+    if hand_over and until > env.now:  # leaving for a block: wait no later than the shift end
+        yield drained | env.timeout(until - env.now)
+        if drained.triggered:
+            return
+        _hand_over(engine, runtime)
+        if not runtime.held:
+            runtime.drained = None
+            return
+    yield drained
 
 def _hand_over(engine: Engine, agent: AgentRuntime) -> None:
     """The asynchronous item in hand goes back to its queue, keeping its place."""

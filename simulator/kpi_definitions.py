@@ -68,6 +68,8 @@ DEFINITIONS: dict[str, KpiDefinition] = {d.name: d for d in (
     KpiDefinition("shrinkage", "fraction", False, "in-shift + out-of-shift shrinkage"),
     KpiDefinition("paid_hours", "hours", True, "rostered hours, absence and vacation included"),
     KpiDefinition("agent_cost", "currency", False, "paid hours x hourly cost of the tier"),
+    KpiDefinition("overtime_hours", "hours", False,
+                  "logged in past a shift's end to finish work in hand (in paid hours)"),
     KpiDefinition("cost_per_ticket", "currency", False, "agent cost / tickets"),
     KpiDefinition("tickets_per_agent_day", "tickets per agent-day", True,
                   "tickets an agent completed work on, per agent-day logged in"),

@@ -51,6 +51,7 @@ from simulator.kpi_definitions import DEFINITIONS, KpiDefinition  # noqa: F401 (
 from simulator.kpi_status import band_for, status, status_table  # noqa: F401 (re-exported)
 from simulator.periods import period_labels
 from simulator.queue_stats import service_level_counts
+from simulator.recorder import AgentState
 
 if TYPE_CHECKING:
     from simulator.datasets import Datasets
@@ -305,6 +306,28 @@ def staffing_kpis(states: pd.DataFrame, config: ScenarioConfig | None = None) ->
     return _as_dict(staffing_measures(config, states))
 
 
+def overtime_hours(states: pd.DataFrame, roster, horizon: float,
+                   report_start: float = 0.0) -> pd.Series:
+    """Hours each agent stayed logged in past its worked shifts' ends, by agent id.
+
+    A shift's overtime runs from its scheduled end to the agent's log-out (the
+    end of its run of state spells; finishing the work in hand,
+    ``routing.shift_end``). Shifts ending in the reporting period count.
+    """
+    rows = states.sort_values(["agent_id", "start"], kind="stable")
+    agent, start, end = (rows[c].to_numpy() for c in ("agent_id", "start", "end"))
+    logged_out = np.ones(agent.size, dtype=bool)  # the spell is followed by a gap
+    logged_out[:-1] = (agent[1:] != agent[:-1]) | (start[1:] > end[:-1])
+    logouts = pd.Series(end[logged_out]).groupby(agent[logged_out]).agg(np.sort)
+    hours = {}
+    for member in roster:
+        ends = np.array([s.end for s in member.spells if s.state == AgentState.AVAILABLE
+                         and report_start <= s.end <= horizon])
+        times = np.append(logouts.get(member.id, np.empty(0)), horizon)
+        hours[member.id] = float((times[np.searchsorted(times, ends)] - ends).sum()) / 3600.0
+    return pd.Series(hours, dtype=float)
+
+
 def channel_occupancy(intervals: pd.DataFrame, channel: str) -> float:
     """Busy / staffed time of the L1 agents skilled in the channel, over the period."""
     rows = intervals[intervals["channel"] == channel]
@@ -395,6 +418,8 @@ def compute_kpis(config: ScenarioConfig, datasets: Datasets, roster) -> dict:
     overall = contact_kpis(config, contacts, False, 0.0) | ticket_kpis(tickets, horizon)
     overall.update(staffing_kpis(datasets.agent_states, config))
     overall["cost_per_ticket"] = _ratio(overall.get("agent_cost", math.nan), overall["tickets"])
+    overtime = overtime_hours(datasets.agent_states, roster, horizon)
+    overall["overtime_hours"] = float(overtime.sum())
     work = datasets.work
     by_day = datasets.agent_states_by_day
     overall["tickets_per_agent_day"] = float(tickets_per_agent_day(work, by_day).iloc[0]) \
@@ -409,6 +434,7 @@ def compute_kpis(config: ScenarioConfig, datasets: Datasets, roster) -> dict:
     for tier in config.tiers:
         values = staffing_kpis(datasets.agent_states[datasets.agent_states["tier"] == tier], config)
         values["tickets_per_agent_day"] = float(per_tier.get(tier, math.nan))
+        values["overtime_hours"] = float(overtime[[a.id for a in roster if a.tier == tier]].sum())
         for column in per_tier_cards.columns:
             values[column] = float(per_tier_cards[column].get(tier, math.nan))
         tiers[tier] = values

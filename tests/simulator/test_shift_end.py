@@ -7,12 +7,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scenario_factory import small_scenarios
 
-from simulator.agents import RosterAgent
+from simulator.agents import RosterAgent, Spell
 from simulator.config import CHANNELS, SYNCHRONOUS_CHANNELS
 from simulator.datasets import build_datasets
 from simulator.engine import simulate
-from simulator.loading import load_scenario
+from simulator.kpis import overtime_hours
+from simulator.loading import load_scenario, validate_scenario
 from simulator.recorder import AgentState, Event
 
 BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.yaml"
@@ -73,26 +77,65 @@ def test_resume_carries_on_with_the_work_left_and_restart_starts_over(run):
         assert (items["handed"] <= items["drawn"] + 1e-9).all()
 
 
-def _overtime(roster: tuple[RosterAgent, ...], events: pd.DataFrame, agent_ids) -> float:
-    """Seconds between each worked spell's end and the agent's log-out after it."""
-    logged_out = events[(events["event"] == int(Event.AGENT_STATE))
-                        & (events["code"] == int(AgentState.LOGGED_OUT))]
-    total = 0.0
-    for agent in roster:
-        if agent.id not in agent_ids:
-            continue
-        times = np.sort(logged_out.loc[logged_out["agent"] == agent.id, "time"].to_numpy())
-        for spell in agent.spells:
-            if spell.state == AgentState.AVAILABLE and spell.end <= times[-1]:
-                total += times[np.searchsorted(times, spell.end)] - spell.end
-    return total
-
-
 def test_asynchronous_agents_work_overtime_only_when_they_finish(run):
-    mode, _, result, events = run
-    async_only = {a.id for a in result.roster if not set(a.skills) & set(SYNCHRONOUS_CHANNELS)}
-    overtime = _overtime(result.roster, events, async_only)
-    assert (overtime > 0) == (mode == "finish")
+    mode, config, result, _ = run
+    datasets = build_datasets(config, result)
+    overtime = overtime_hours(datasets.agent_states, result.roster, result.calendar.sim_end)
+    async_only = [a.id for a in result.roster if not set(a.skills) & set(SYNCHRONOUS_CHANNELS)]
+    live = [a.id for a in result.roster if a.id not in async_only]
+    assert (overtime[async_only].sum() > 0) == (mode == "finish")
+    assert overtime[live].sum() > 0  # a customer on the line is always finished
+
+
+def _outside_shifts(roster: tuple[RosterAgent, ...], events: pd.DataFrame, kind: Event,
+                    code: int | None = None) -> int:
+    """``kind`` events of each agent (with ``code``) outside its worked spells."""
+    count = 0
+    for agent in roster:
+        worked = [s for s in agent.spells if s.state == AgentState.AVAILABLE]
+        starts = np.array([s.start for s in worked])
+        ends = np.array([s.end for s in worked])
+        rows = events[(events["agent"] == agent.id) & (events["event"] == int(kind))]
+        if code is not None:
+            rows = rows[rows["code"] == code]
+        times = rows["time"].to_numpy()
+        spell = np.searchsorted(starts, times, side="right") - 1
+        count += int(((spell < 0) | (times >= ends[np.maximum(spell, 0)])).sum())
+    return count
+
+
+def test_agents_log_in_and_take_work_only_during_their_shifts(run):
+    """An item in hand or a break may run past the end of the shift; the agent
+    then logs out, and never logs in again or takes new work before its next shift."""
+    _, _, result, events = run
+    assert _outside_shifts(result.roster, events, Event.AGENT_STATE, int(AgentState.AVAILABLE)) == 0
+    assert _outside_shifts(result.roster, events, Event.ASSIGN) == 0
+
+
+@given(small_scenarios(), st.integers(0, 2**31 - 1))
+def test_no_new_work_after_a_shift_in_small_scenarios(data, seed):
+    config = validate_scenario(data)
+    result = simulate(config, seed)
+    assert _outside_shifts(result.roster, result.events.to_pandas(), Event.ASSIGN) == 0
+
+
+def test_overtime_is_logged_in_time_past_each_worked_shift_end():
+    hour = 3600.0
+    worked = Spell(0.0, 8 * hour, AgentState.AVAILABLE)
+    late = RosterAgent(0, "a", "g", "L1", ("email",), 20.0,
+                       (worked, Spell(24 * hour, 32 * hour, AgentState.AVAILABLE)))
+    away = RosterAgent(1, "b", "g", "L1", ("email",), 20.0,
+                       (Spell(0.0, 8 * hour, AgentState.VACATION),))
+    states = pd.DataFrame({
+        "agent_id": [0, 0, 0, 0, 1],
+        "start": [0.0, 7 * hour, 24 * hour, 31 * hour, 0.0],
+        # agent 0: busy 30 min past its first shift, 15 min past the second
+        "end": [7 * hour, 8.5 * hour, 31 * hour, 32.25 * hour, 8 * hour],
+        "state": ["available", "busy", "available", "busy", "vacation"]})
+    hours = overtime_hours(states, (late, away), horizon=48 * hour)
+    assert hours.to_dict() == {0: pytest.approx(0.75), 1: 0.0}
+    before = overtime_hours(states, (late, away), horizon=48 * hour, report_start=10 * hour)
+    assert before[0] == pytest.approx(0.25)  # the first shift ended before the period
 
 
 def test_handed_over_work_counts_in_handle_time_and_busy_time(run):
