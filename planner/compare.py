@@ -30,7 +30,7 @@ LIVE_METRICS = ("service_level", "abandonment_rate", "asa_seconds")
 OVERALL_METRICS = ("contacts", "tickets", "sla_first_response_compliance",
                    "sla_resolution_compliance", "sla_severe_breaches", "frt_median_minutes",
                    "ttr_median_hours", "csat_satisfied_rate", "fcr_rate", "occupancy",
-                   "open_at_horizon", "agent_cost", "cost_per_ticket")
+                   "open_at_horizon", "overtime_hours", "agent_cost", "cost_per_ticket")
 
 
 @dataclass(frozen=True)
