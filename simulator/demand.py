@@ -185,6 +185,10 @@ class RowRange(Mapping):
     def __getitem__(self, name: str) -> np.ndarray:
         return self.columns[name][self.start:self.stop]
 
+    def value(self, name: str, row: int):
+        """Column ``name`` at ``row`` (a numpy scalar), without slicing the column."""
+        return self.columns[name][self.start + row]
+
     def __iter__(self):
         return iter(self.columns)
 

@@ -36,6 +36,7 @@ from simulator.demand import (
     SURGE,
     WIDTH,
     AttributeBlock,
+    RowRange,
     attribute_uniforms,
     attributes_from_uniforms,
     build_customer_pool,
@@ -95,7 +96,7 @@ class Engine:
         self.roster = build_roster(config, self.calendar, self.registry)
         self.block_arrays: dict[tuple[int, int, int, int], AttributeBlock] = {}
         self.day_rows: dict[tuple[int, int], list[tuple[int, int]]] = {}  # arrivals per day
-        self.follow_ups: dict[tuple[int, int, int, int], tuple[dict, np.ndarray]] = {}
+        self.follow_ups: dict[tuple[int, int, int, int], tuple[RowRange, np.ndarray]] = {}
         self.next_id = 0
         self.sequence = 0
         self._build_queues()
@@ -222,7 +223,7 @@ class Engine:
             start = stop
         return out
 
-    def _follow_up_block(self, key: tuple[int, int, int, int]) -> tuple[dict, np.ndarray]:
+    def _follow_up_block(self, key: tuple[int, int, int, int]) -> tuple[RowRange, np.ndarray]:
         """The attribute columns and plan flags of one generation of follow-up contacts.
 
         A day's follow-up stream holds every generation side by side: row i
@@ -265,12 +266,12 @@ class Engine:
                         columns["reopens"].tolist(), strict=True))
 
     @staticmethod
-    def _plan_row(columns: dict, flags: np.ndarray, position: int) -> tuple:
+    def _plan_row(columns: RowRange, flags: np.ndarray, position: int) -> tuple:
         """One customer's hot fields, as :meth:`_plan` gives them (for a follow-up)."""
-        return (*(columns[name][position].item() for name in HOT_COLUMNS),
-                flags[position].item(), columns["reopens"][position].item())
+        return (*(columns.value(name, position).item() for name in HOT_COLUMNS),
+                flags[position].item(), columns.value("reopens", position).item())
 
-    def _register(self, key: tuple[int, int, int, int], arrays: AttributeBlock) -> dict:
+    def _register(self, key: tuple[int, int, int, int], arrays: AttributeBlock) -> RowRange:
         self.block_arrays[key] = arrays
         return arrays.columns
 
@@ -415,7 +416,7 @@ class Engine:
             # A customer who comes back while the line is closed calls at some time
             # in the next open stretch (a drawn share of it), not at the opening.
             opening, closing = stretch
-            offset = float(parent.row["follow_up_offset"][parent.position])
+            offset = float(parent.row.value("follow_up_offset", parent.position))
             when = min(opening + offset * (closing - opening), self.calendar.sim_end)
         Timer(self.env, when - self.env.now, self._on_follow_up, (parent, kind))
 

@@ -107,7 +107,7 @@ def _escalate(engine, ticket, item, agent_id, tier, work_column, now) -> None:
 
 def _drawn(ticket, name: str) -> float:
     """A value the ticket drew at arrival, as a Python float (off the hot path)."""
-    return float(ticket.row[name][ticket.position])
+    return float(ticket.row.value(name, ticket.position))
 
 
 def _tier_work(ticket) -> float:
@@ -144,6 +144,6 @@ def _solve(engine, ticket, item, agent_id, now) -> None:
 
 def after_abandon(engine, ticket) -> None:
     """An abandoned caller may redial after a drawn delay."""
-    if ticket.row["redials"][ticket.position] and \
+    if ticket.row.value("redials", ticket.position) and \
             ticket.generation < engine.max_redials[ticket.channel]:
         engine.follow_up_contact(ticket, E_REDIAL, _drawn(ticket, "redial_delay_seconds"))
