@@ -76,7 +76,7 @@ class Datasets:
 
 
 def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
-    events = without_locators(result.events.to_pandas())
+    events = event_frame(result.events)
     attributes = result.attributes
     if attributes.num_rows == 0:  # no contact at all: the drawn columns, typed, with no rows
         attributes = attributes.to_pandas().assign(**{
@@ -85,10 +85,10 @@ def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
     horizon = result.calendar.sim_end
     contacts = build_contacts(config, events, attributes)
     # The tickets' own events: kept only while the tickets and the audit trail are built.
-    ticket_events = events[events["ticket"].isin(contacts.loc[contacts["is_ticket"], "contact_id"])]
-    tickets = build_tickets(config, result, ticket_events, contacts)
-    audit = build_event_table(ticket_events, result)
-    del ticket_events
+    # The whole log stands in for the tickets' own events (every per-ticket value is
+    # reindexed to the tickets); a filtered copy of it cost a second log in memory.
+    tickets = build_tickets(config, result, events, contacts)
+    audit = build_event_table(events, result, tickets["ticket_id"].to_numpy())
     states = build_agent_states(events, result.roster, horizon)
     intervals = build_intervals(config, result, events, contacts, states)
     calendar = result.calendar
@@ -103,6 +103,13 @@ def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
                         work=work)
     datasets.__dict__["agent_states_by_day"] = by_day
     return datasets
+
+
+def event_frame(log: pa.Table) -> pd.DataFrame:
+    """The event log as a frame (:func:`without_locators`) sharing the log's buffers:
+    only ``item`` and ``agent`` are copied; ``to_pandas`` would copy every column."""
+    columns = {name: log.column(name).to_numpy() for name in log.column_names}
+    return without_locators(pd.DataFrame(columns, copy=False))
 
 
 def without_locators(events: pd.DataFrame) -> pd.DataFrame:
@@ -389,39 +396,59 @@ def _label(frame: pd.DataFrame, config: ScenarioConfig, result: EngineResult) ->
 
 
 def _categorical(codes: np.ndarray, names: dict[int, str]) -> pd.Categorical:
-    """Integer codes as a categorical of names (-1 or unknown becomes missing)."""
+    """Integer codes as a categorical of names (-1 or unknown becomes missing).
+
+    The lookup keeps the codes narrow (int16): a million-row audit trail makes
+    several of these, and int64 temporaries were most of its peak memory."""
     keys = sorted(k for k in names if k >= 0)
-    lookup = np.full(max(keys) + 2, -1, dtype=np.int64)
+    lookup = np.full(max(keys) + 2, -1, dtype=np.int16 if len(keys) < 2**15 else np.int64)
     lookup[keys] = np.arange(len(keys))
     index = np.where((codes >= 0) & (codes <= max(keys)), codes, max(keys) + 1)
     return pd.Categorical.from_codes(lookup[index], [names[k] for k in keys])
 
 
-def build_event_table(events: pd.DataFrame, result: EngineResult) -> pd.DataFrame:
-    """The audit trail, ticket by ticket in time order, with from/to status."""
-    rows = np.flatnonzero(events["time"].to_numpy() >= 0.0)
-    order = rows[np.argsort(events["ticket"].to_numpy()[rows], kind="stable")]
-    ticket = events["ticket"].to_numpy()[order]
-    event = events["event"].to_numpy()[order].astype(np.int64)
-    status = STATUS_OF_EVENT[event]
+def build_event_table(events: pd.DataFrame, result: EngineResult,
+                      tickets: np.ndarray | None = None) -> pd.DataFrame:
+    """The audit trail, ticket by ticket in time order, with from/to status: the rows
+    of ``tickets`` (ids; None: every row) from the start of the reporting period."""
+    ticket = events["ticket"].to_numpy()
+    keep = events["time"].to_numpy() >= 0.0
+    if tickets is not None:
+        keep &= np.isin(ticket, tickets)
+    rows = np.flatnonzero(keep)
+    del keep
+    order = rows[np.argsort(ticket[rows], kind="stable")]
+    del rows
+    ticket = ticket[order]
+    event = events["event"].to_numpy()[order]
+    status = STATUS_OF_EVENT[event].astype(np.int8)
     changed = status >= 0
-    # Forward-fill within each ticket: every ticket's first row (arrive) sets a status.
-    last = np.maximum.accumulate(np.where(changed, np.arange(status.size), 0))
-    current = status[last]
-    previous = np.concatenate(([-1], current[:-1]))
-    previous[np.concatenate(([True], ticket[1:] != ticket[:-1]))] = -1
-    agent = events["agent"].to_numpy()[order]
-    tier = events["tier"].to_numpy()[order].astype(np.int64)
-    channel = events["channel"].to_numpy()[order].astype(np.int64)
+    current, previous = _status_spells(ticket, status, changed)
     names = {a.id: a.name for a in result.roster}
-    return pd.DataFrame({
-        "ticket_id": ticket,
-        "time": events["time"].to_numpy()[order],
-        "event": _categorical(event, EVENT_NAMES),
-        "from_status": _categorical(np.where(changed, previous, -1), STATUS_NAMES),
-        "to_status": _categorical(np.where(changed, current, -1), STATUS_NAMES),
-        "agent": _categorical(agent, names) if names else pd.Categorical([None] * len(agent)),
-        "tier": _categorical(tier, dict(enumerate(TIERS))),
-        "channel": _categorical(channel, dict(enumerate(CHANNELS))),
-        "item": events["item"].to_numpy()[order],
-    })
+    agent = events["agent"].to_numpy()[order]
+    frame = {"ticket_id": ticket, "time": events["time"].to_numpy()[order],
+             "event": _categorical(event, EVENT_NAMES)}
+    del event
+    frame["from_status"] = _categorical(np.where(changed, previous, -1), STATUS_NAMES)
+    frame["to_status"] = _categorical(np.where(changed, current, -1), STATUS_NAMES)
+    del current, previous, status, changed
+    frame["agent"] = _categorical(agent, names) if names else pd.Categorical([None] * len(agent))
+    frame["tier"] = _categorical(events["tier"].to_numpy()[order], dict(enumerate(TIERS)))
+    frame["channel"] = _categorical(events["channel"].to_numpy()[order], dict(enumerate(CHANNELS)))
+    frame["item"] = events["item"].to_numpy()[order]
+    return pd.DataFrame(frame, copy=False)
+
+
+def _status_spells(ticket: np.ndarray, status: np.ndarray,
+                   changed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's status after it and before it, forward-filled within each ticket
+    (rows by ticket, in time order; every ticket's first row, arrive, sets a status)."""
+    last = np.where(changed, np.arange(status.size, dtype=np.int64), 0)
+    np.maximum.accumulate(last, out=last)
+    current = status[last]
+    del last
+    previous = np.empty_like(current)
+    previous[1:] = current[:-1]
+    previous[:1] = -1
+    previous[1:][ticket[1:] != ticket[:-1]] = -1
+    return current, previous
