@@ -35,6 +35,7 @@ from simulator.engine import EngineResult
 from simulator.intervals import build_intervals
 from simulator.labels import text_column
 from simulator.lifecycle import EVENT_STATUS
+from simulator.memory import return_free_memory
 from simulator.periods import split_by_day
 from simulator.qa import build_qa_reviews
 from simulator.recorder import Event, Status
@@ -76,6 +77,9 @@ class Datasets:
 
 
 def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
+    """Every table, from the engine's log and attribute table. Freed memory is handed
+    back between the larger steps (memory.py: a supplement, no value changes)."""
+    return_free_memory()  # the simulation's working state is gone by now
     events = event_frame(result.events)
     attributes = result.attributes
     if attributes.num_rows == 0:  # no contact at all: the drawn columns, typed, with no rows
@@ -84,18 +88,21 @@ def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
             if name not in attributes.column_names})
     horizon = result.calendar.sim_end
     contacts = build_contacts(config, events, attributes)
-    # The tickets' own events: kept only while the tickets and the audit trail are built.
     # The whole log stands in for the tickets' own events (every per-ticket value is
     # reindexed to the tickets); a filtered copy of it cost a second log in memory.
     tickets = build_tickets(config, result, events, contacts)
+    return_free_memory()
     audit = build_event_table(events, result, tickets["ticket_id"].to_numpy())
+    return_free_memory()
     states = build_agent_states(events, result.roster, horizon)
+    return_free_memory()
     intervals = build_intervals(config, result, events, contacts, states)
     calendar = result.calendar
     qa_reviews = build_qa_reviews(config, result, events, tickets, intervals)
     daily = build_daily(config, calendar, contacts, tickets, intervals, horizon)
     by_day = split_by_day(states, calendar)
     work = work_items(events, result.roster, calendar)
+    return_free_memory()
     agent_daily = build_agent_daily(config, calendar, result.roster, by_day, work, tickets,
                                     qa_reviews, horizon)
     datasets = Datasets(contacts, tickets, audit, states, intervals, horizon, daily=daily,
