@@ -77,8 +77,10 @@ class Datasets:
 
 
 def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
-    """Every table, from the engine's log and attribute table. Freed memory is handed
-    back between the larger steps (memory.py: a supplement, no value changes)."""
+    """Every table, from the engine's log and attribute table.
+
+    Freed memory is handed back before each step (memory.py: a supplement; no value
+    changes), so a step's temporaries do not pile up on the last one's."""
     return_free_memory()  # the simulation's working state is gone by now
     events = event_frame(result.events)
     attributes = result.attributes
@@ -86,30 +88,33 @@ def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
         attributes = attributes.to_pandas().assign(**{
             name: pd.Series(values) for name, values in empty_attribute_columns(config).items()
             if name not in attributes.column_names})
-    horizon = result.calendar.sim_end
-    contacts = build_contacts(config, events, attributes)
+    calendar, horizon, roster = result.calendar, result.calendar.sim_end, result.roster
+    contacts = _freeing(build_contacts, config, events, attributes)
     # The whole log stands in for the tickets' own events (every per-ticket value is
     # reindexed to the tickets); a filtered copy of it cost a second log in memory.
-    tickets = build_tickets(config, result, events, contacts)
-    return_free_memory()
-    audit = build_event_table(events, result, tickets["ticket_id"].to_numpy())
-    return_free_memory()
-    states = build_agent_states(events, result.roster, horizon)
-    return_free_memory()
-    intervals = build_intervals(config, result, events, contacts, states)
-    calendar = result.calendar
-    qa_reviews = build_qa_reviews(config, result, events, tickets, intervals)
-    daily = build_daily(config, calendar, contacts, tickets, intervals, horizon)
-    by_day = split_by_day(states, calendar)
-    work = work_items(events, result.roster, calendar)
-    return_free_memory()
-    agent_daily = build_agent_daily(config, calendar, result.roster, by_day, work, tickets,
-                                    qa_reviews, horizon)
+    tickets = _freeing(build_tickets, config, result, events, contacts)
+    audit = _freeing(build_event_table, events, result, tickets["ticket_id"].to_numpy())
+    states = _freeing(build_agent_states, events, roster, horizon)
+    intervals = _freeing(build_intervals, config, result, events, contacts, states)
+    qa_reviews = _freeing(build_qa_reviews, config, result, events, tickets, intervals)
+    daily = _freeing(build_daily, config, calendar, contacts, tickets, intervals, horizon)
+    by_day = _freeing(split_by_day, states, calendar)
+    work = _freeing(work_items, events, roster, calendar)
+    del events
+    agent_daily = _freeing(build_agent_daily, config, calendar, roster, by_day, work, tickets,
+                           qa_reviews, horizon)
     datasets = Datasets(contacts, tickets, audit, states, intervals, horizon, daily=daily,
                         agent_daily=agent_daily, qa_reviews=qa_reviews, calendar=calendar,
                         work=work)
     datasets.__dict__["agent_states_by_day"] = by_day
     return datasets
+
+
+def _freeing(build, *args):
+    """``build(*args)``, then hand its freed temporaries back (memory.py)."""
+    table = build(*args)
+    return_free_memory()
+    return table
 
 
 def event_frame(log: pa.Table) -> pd.DataFrame:

@@ -55,3 +55,14 @@ def test_attribute_table_is_by_contact_id_with_parents(run):
     parent = table.column("parent_id").to_numpy()
     assert set(parent[parent >= 0]) <= set(ids)
     assert table.equals(result.attributes.select(table.column_names))
+
+
+def test_ticket_measures_read_only_the_listed_columns(run):
+    from simulator.datasets import build_datasets
+    from simulator.kpis import TICKET_MEASURE_COLUMNS, ticket_measures
+
+    config, result = run
+    tickets = build_datasets(config, result).tickets
+    key = tickets["channel"].to_numpy()
+    pd.testing.assert_frame_equal(ticket_measures(tickets[list(TICKET_MEASURE_COLUMNS)], key, 1e6),
+                                  ticket_measures(tickets, key, 1e6))
