@@ -210,6 +210,10 @@ def ticket_kpis(tickets: pd.DataFrame, horizon: float = math.nan) -> dict[str, f
 # --------------------------------------------------------------------------- contacts
 
 
+CONTACT_MEASURE_COLUMNS = ("channel", "outcome", "wait_seconds", "answered_at")
+# every column contact_kpis and contact_measures read
+
+
 def _live_counts(config: ScenarioConfig, contacts: pd.DataFrame, groups: np.ndarray, n: int,
                  threshold: float) -> dict[str, np.ndarray]:
     """Service-level numerator and base, waits and counts per group (one live channel)."""
@@ -394,7 +398,8 @@ def compute_kpis(config: ScenarioConfig, datasets: Datasets, roster) -> dict:
             continue
         live = name in config.synchronous_channels
         threshold = config.channels[name].answer_within_seconds
-        values = contact_kpis(config, contacts[contacts["channel"] == index], live, threshold)
+        values = contact_kpis(config, contacts.loc[(contacts["channel"] == index).to_numpy(),
+                                                   list(CONTACT_MEASURE_COLUMNS)], live, threshold)
         values.update(ticket_kpis(tickets.loc[(tickets["channel"] == name).to_numpy(),
                                               list(TICKET_MEASURE_COLUMNS)], horizon))
         if live:

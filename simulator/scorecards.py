@@ -27,6 +27,7 @@ import pandas as pd
 from simulator.calendar import Calendar
 from simulator.config import CHANNELS, ScenarioConfig
 from simulator.kpis import (
+    CONTACT_MEASURE_COLUMNS,
     TICKET_MEASURE_COLUMNS,
     contact_measures,
     staffing_measures,
@@ -63,7 +64,8 @@ def build_daily(config: ScenarioConfig, calendar: Calendar, contacts: pd.DataFra
         live = name in config.synchronous_channels
         index = pd.Index(dates, name="date")
         mine = (contacts["channel"] == CHANNELS.index(name)).to_numpy()
-        queue = contact_measures(config, contacts[mine], contact_day[mine]).reindex(index)
+        queue = contact_measures(config, contacts.loc[mine, list(CONTACT_MEASURE_COLUMNS)],
+                                 contact_day[mine]).reindex(index)
         picked = (tickets["channel"] == name).to_numpy()
         measured = ticket_measures(tickets.loc[picked, list(TICKET_MEASURE_COLUMNS)],
                                    ticket_day[picked], horizon).reindex(index)

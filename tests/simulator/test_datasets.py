@@ -66,3 +66,16 @@ def test_ticket_measures_read_only_the_listed_columns(run):
     key = tickets["channel"].to_numpy()
     pd.testing.assert_frame_equal(ticket_measures(tickets[list(TICKET_MEASURE_COLUMNS)], key, 1e6),
                                   ticket_measures(tickets, key, 1e6))
+
+
+def test_contact_measures_read_only_the_listed_columns(run):
+    from simulator.datasets import build_datasets
+    from simulator.kpis import CONTACT_MEASURE_COLUMNS, contact_kpis, contact_measures
+
+    config, result = run
+    contacts = build_datasets(config, result).contacts
+    key = contacts["channel"].to_numpy()
+    narrow = contacts[list(CONTACT_MEASURE_COLUMNS)]
+    pd.testing.assert_frame_equal(contact_measures(config, narrow, key),
+                                  contact_measures(config, contacts, key))
+    assert contact_kpis(config, narrow, True, 20.0) == contact_kpis(config, contacts, True, 20.0)
