@@ -29,3 +29,19 @@ def test_return_free_memory_changes_no_table():
     before = build_datasets(config, result).tickets.copy()
     return_free_memory()
     assert build_datasets(config, result).tickets.equals(before)
+
+
+def test_only_tables_empties_the_others_keeping_their_columns():
+    from simulator.memory import only_tables
+
+    config = load_scenario(ROOT / "scenarios/baseline.yaml", ("calendar.days=1",))
+    result = simulate(config, 2)
+    datasets = build_datasets(config, result)
+    kept = only_tables(datasets, ("tickets", "events"))
+    assert kept.tickets is datasets.tickets and kept.events is datasets.events
+    for name in ("contacts", "agent_states", "intervals", "daily", "agent_daily", "qa_reviews",
+                 "work"):
+        frame, before = getattr(kept, name), getattr(datasets, name)
+        assert len(frame) == 0 and list(frame.columns) == list(before.columns)
+        assert (frame.dtypes == before.dtypes).all()
+    assert kept.horizon_seconds == datasets.horizon_seconds
