@@ -383,6 +383,7 @@ def metric_events(config: ScenarioConfig, native: pd.DataFrame, spans: pd.DataFr
         & (resolution_deadline <= horizon), "requester_wait_time", "breach", resolution_deadline)
 
     frame = pd.concat(parts, ignore_index=True)
+    parts.clear()  # the pieces are copied: free them before the sorted copy is made
     order = np.lexsort((frame["type"].map(EVENT_ORDER).to_numpy(), frame["metric"].to_numpy(),
                         frame["seconds"].to_numpy(), frame["ticket"].to_numpy()))
     frame = frame.iloc[order].reset_index(drop=True)
