@@ -35,6 +35,7 @@ from simulator.engine import EngineResult
 from simulator.intervals import build_intervals
 from simulator.labels import text_column
 from simulator.lifecycle import EVENT_STATUS
+from simulator.memory import return_free_memory
 from simulator.periods import split_by_day
 from simulator.qa import build_qa_reviews
 from simulator.recorder import Event, Status
@@ -76,33 +77,51 @@ class Datasets:
 
 
 def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
-    events = without_locators(result.events.to_pandas())
+    """Every table, from the engine's log and attribute table.
+
+    Freed memory is handed back before each step (memory.py: a supplement; no value
+    changes), so a step's temporaries do not pile up on the last one's."""
+    return_free_memory()  # the simulation's working state is gone by now
+    events = event_frame(result.events)
     attributes = result.attributes
     if attributes.num_rows == 0:  # no contact at all: the drawn columns, typed, with no rows
         attributes = attributes.to_pandas().assign(**{
             name: pd.Series(values) for name, values in empty_attribute_columns(config).items()
             if name not in attributes.column_names})
-    horizon = result.calendar.sim_end
-    contacts = build_contacts(config, events, attributes)
-    # The tickets' own events: kept only while the tickets and the audit trail are built.
-    ticket_events = events[events["ticket"].isin(contacts.loc[contacts["is_ticket"], "contact_id"])]
-    tickets = build_tickets(config, result, ticket_events, contacts)
-    audit = build_event_table(ticket_events, result)
-    del ticket_events
-    states = build_agent_states(events, result.roster, horizon)
-    intervals = build_intervals(config, result, events, contacts, states)
-    calendar = result.calendar
-    qa_reviews = build_qa_reviews(config, result, events, tickets, intervals)
-    daily = build_daily(config, calendar, contacts, tickets, intervals, horizon)
-    by_day = split_by_day(states, calendar)
-    work = work_items(events, result.roster, calendar)
-    agent_daily = build_agent_daily(config, calendar, result.roster, by_day, work, tickets,
-                                    qa_reviews, horizon)
+    calendar, horizon, roster = result.calendar, result.calendar.sim_end, result.roster
+    contacts = _freeing(build_contacts, config, events, attributes)
+    # The whole log stands in for the tickets' own events (every per-ticket value is
+    # reindexed to the tickets); a filtered copy of it cost a second log in memory.
+    tickets = _freeing(build_tickets, config, result, events, contacts)
+    audit = _freeing(build_event_table, events, result, tickets["ticket_id"].to_numpy())
+    states = _freeing(build_agent_states, events, roster, horizon)
+    intervals = _freeing(build_intervals, config, result, events, contacts, states)
+    qa_reviews = _freeing(build_qa_reviews, config, result, events, tickets, intervals)
+    daily = _freeing(build_daily, config, calendar, contacts, tickets, intervals, horizon)
+    by_day = _freeing(split_by_day, states, calendar)
+    work = _freeing(work_items, events, roster, calendar)
+    del events
+    agent_daily = _freeing(build_agent_daily, config, calendar, roster, by_day, work, tickets,
+                           qa_reviews, horizon)
     datasets = Datasets(contacts, tickets, audit, states, intervals, horizon, daily=daily,
                         agent_daily=agent_daily, qa_reviews=qa_reviews, calendar=calendar,
                         work=work)
     datasets.__dict__["agent_states_by_day"] = by_day
     return datasets
+
+
+def _freeing(build, *args):
+    """``build(*args)``, then hand its freed temporaries back (memory.py)."""
+    table = build(*args)
+    return_free_memory()
+    return table
+
+
+def event_frame(log: pa.Table) -> pd.DataFrame:
+    """The event log as a frame (:func:`without_locators`) sharing the log's buffers:
+    only ``item`` and ``agent`` are copied; ``to_pandas`` would copy every column."""
+    columns = {name: log.column(name).to_numpy() for name in log.column_names}
+    return without_locators(pd.DataFrame(columns, copy=False))
 
 
 def without_locators(events: pd.DataFrame) -> pd.DataFrame:
@@ -137,11 +156,21 @@ def _first_of(events: pd.DataFrame, rows: np.ndarray, ids: np.ndarray,
     return out
 
 
+def _reporting_rows(attributes: pa.Table) -> pd.DataFrame:
+    """The attribute rows of contacts arriving from the start on, one numpy copy per
+    column (filtering in Arrow, then converting, held two copies at once)."""
+    if any(column.null_count for column in attributes.columns):
+        return attributes.filter(pc.greater_equal(attributes["arrival_time"], 0.0)).to_pandas()
+    keep = attributes.column("arrival_time").to_numpy() >= 0.0
+    return pd.DataFrame({name: attributes.column(name).to_numpy(zero_copy_only=False)[keep]
+                         for name in attributes.column_names}, copy=False)
+
+
 def build_contacts(config: ScenarioConfig, events: pd.DataFrame,
                    attributes: pa.Table | pd.DataFrame) -> pd.DataFrame:
     """Every contact that arrived in the reporting period, and how it ended."""
-    if isinstance(attributes, pa.Table):  # filtered in Arrow: one pandas copy, not two
-        frame = attributes.filter(pc.greater_equal(attributes["arrival_time"], 0.0)).to_pandas()
+    if isinstance(attributes, pa.Table):
+        frame = _reporting_rows(attributes)
     else:
         frame = attributes[attributes["arrival_time"] >= 0.0].reset_index(drop=True)
     ids = frame["contact_id"].to_numpy()
@@ -207,10 +236,16 @@ def _span_seconds(events: pd.DataFrame, opening: Event, closing: Event, horizon:
     return pd.Series(seconds, index=spans["ticket"].to_numpy()).groupby(level=0).sum()
 
 
+_TICKET_BASE = ("contact_id", "arrival_time", "channel", "category", "priority", "customer_tier",
+                "customer", "source", "generation", "parent_id", "live", "answered_at",
+                "wait_seconds", "csat_noise", "csat_surveyed", "csat_responded", "truly_resolved")
+# the contact columns a ticket row starts from (copied for tickets only, not all 40)
+
+
 def build_tickets(config: ScenarioConfig, result: EngineResult, events: pd.DataFrame,
                   contacts: pd.DataFrame) -> pd.DataFrame:
     calendar, horizon = result.calendar, result.calendar.sim_end
-    base = contacts[contacts["is_ticket"]].set_index("contact_id")
+    base = contacts.loc[contacts["is_ticket"].to_numpy(), list(_TICKET_BASE)].set_index("contact_id")
     index = base.index
     frame = pd.DataFrame(index=index)
     frame["created"] = base["arrival_time"]
@@ -396,39 +431,59 @@ def _label(frame: pd.DataFrame, config: ScenarioConfig, result: EngineResult) ->
 
 
 def _categorical(codes: np.ndarray, names: dict[int, str]) -> pd.Categorical:
-    """Integer codes as a categorical of names (-1 or unknown becomes missing)."""
+    """Integer codes as a categorical of names (-1 or unknown becomes missing).
+
+    The lookup keeps the codes narrow (int16): a million-row audit trail makes
+    several of these, and int64 temporaries were most of its peak memory."""
     keys = sorted(k for k in names if k >= 0)
-    lookup = np.full(max(keys) + 2, -1, dtype=np.int64)
+    lookup = np.full(max(keys) + 2, -1, dtype=np.int16 if len(keys) < 2**15 else np.int64)
     lookup[keys] = np.arange(len(keys))
     index = np.where((codes >= 0) & (codes <= max(keys)), codes, max(keys) + 1)
     return pd.Categorical.from_codes(lookup[index], [names[k] for k in keys])
 
 
-def build_event_table(events: pd.DataFrame, result: EngineResult) -> pd.DataFrame:
-    """The audit trail, ticket by ticket in time order, with from/to status."""
-    rows = np.flatnonzero(events["time"].to_numpy() >= 0.0)
-    order = rows[np.argsort(events["ticket"].to_numpy()[rows], kind="stable")]
-    ticket = events["ticket"].to_numpy()[order]
-    event = events["event"].to_numpy()[order].astype(np.int64)
-    status = STATUS_OF_EVENT[event]
+def build_event_table(events: pd.DataFrame, result: EngineResult,
+                      tickets: np.ndarray | None = None) -> pd.DataFrame:
+    """The audit trail, ticket by ticket in time order, with from/to status: the rows
+    of ``tickets`` (ids; None: every row) from the start of the reporting period."""
+    ticket = events["ticket"].to_numpy()
+    keep = events["time"].to_numpy() >= 0.0
+    if tickets is not None:
+        keep &= np.isin(ticket, tickets)
+    rows = np.flatnonzero(keep)
+    del keep
+    order = rows[np.argsort(ticket[rows], kind="stable")]
+    del rows
+    ticket = ticket[order]
+    event = events["event"].to_numpy()[order]
+    status = STATUS_OF_EVENT[event].astype(np.int8)
     changed = status >= 0
-    # Forward-fill within each ticket: every ticket's first row (arrive) sets a status.
-    last = np.maximum.accumulate(np.where(changed, np.arange(status.size), 0))
-    current = status[last]
-    previous = np.concatenate(([-1], current[:-1]))
-    previous[np.concatenate(([True], ticket[1:] != ticket[:-1]))] = -1
-    agent = events["agent"].to_numpy()[order]
-    tier = events["tier"].to_numpy()[order].astype(np.int64)
-    channel = events["channel"].to_numpy()[order].astype(np.int64)
+    current, previous = _status_spells(ticket, status, changed)
     names = {a.id: a.name for a in result.roster}
-    return pd.DataFrame({
-        "ticket_id": ticket,
-        "time": events["time"].to_numpy()[order],
-        "event": _categorical(event, EVENT_NAMES),
-        "from_status": _categorical(np.where(changed, previous, -1), STATUS_NAMES),
-        "to_status": _categorical(np.where(changed, current, -1), STATUS_NAMES),
-        "agent": _categorical(agent, names) if names else pd.Categorical([None] * len(agent)),
-        "tier": _categorical(tier, dict(enumerate(TIERS))),
-        "channel": _categorical(channel, dict(enumerate(CHANNELS))),
-        "item": events["item"].to_numpy()[order],
-    })
+    agent = events["agent"].to_numpy()[order]
+    frame = {"ticket_id": ticket, "time": events["time"].to_numpy()[order],
+             "event": _categorical(event, EVENT_NAMES)}
+    del event
+    frame["from_status"] = _categorical(np.where(changed, previous, -1), STATUS_NAMES)
+    frame["to_status"] = _categorical(np.where(changed, current, -1), STATUS_NAMES)
+    del current, previous, status, changed
+    frame["agent"] = _categorical(agent, names) if names else pd.Categorical([None] * len(agent))
+    frame["tier"] = _categorical(events["tier"].to_numpy()[order], dict(enumerate(TIERS)))
+    frame["channel"] = _categorical(events["channel"].to_numpy()[order], dict(enumerate(CHANNELS)))
+    frame["item"] = events["item"].to_numpy()[order]
+    return pd.DataFrame(frame, copy=False)
+
+
+def _status_spells(ticket: np.ndarray, status: np.ndarray,
+                   changed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's status after it and before it, forward-filled within each ticket
+    (rows by ticket, in time order; every ticket's first row, arrive, sets a status)."""
+    last = np.where(changed, np.arange(status.size, dtype=np.int64), 0)
+    np.maximum.accumulate(last, out=last)
+    current = status[last]
+    del last
+    previous = np.empty_like(current)
+    previous[1:] = current[:-1]
+    previous[:1] = -1
+    previous[1:][ticket[1:] != ticket[:-1]] = -1
+    return current, previous

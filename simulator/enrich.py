@@ -229,7 +229,7 @@ ENRICHMENT_COLUMNS = ("requester_name", "requester_email", "company", "subject",
 
 def enrich_tickets(tickets: pd.DataFrame, directory: Directory, seed: int) -> pd.DataFrame:
     """The tickets table with requester, company, subject, tags and assignee name added."""
-    out = tickets.copy()
+    out = tickets.copy(deep=False)  # columns are added, never changed in place
     customers = directory.customers
     position = tickets["customer"].to_numpy()
     out["requester_name"] = customers["requester_name"].to_numpy()[position]

@@ -31,9 +31,10 @@ from simulator.engine import simulate
 from simulator.enrich import build_directory
 from simulator.export import file_sha256, with_timestamps, write_json, write_run_folder
 from simulator.loading import dump_scenario
+from simulator.memory import only_tables, return_free_memory, without_tables
 from simulator.messiness import check_level, expected_answers, make_messy, true_parameters
 from simulator.pipeline import scenario_hash
-from simulator.shapes import ShapeError, ShapeOptions, build_shape, table_names
+from simulator.shapes import SHAPE_INPUTS, ShapeError, ShapeOptions, build_shape, table_names
 from simulator.writers import XLSX_DEFAULT_TABLES, rows_to_write, write_csv, write_tables
 
 MAX_DAYS = 3660
@@ -143,6 +144,10 @@ def run_generate(config: ScenarioConfig, seed: int, out: Path, request: Generate
     result = simulate(config, seed, progress=lambda done, total: report("simulating", done, total))
     report("shaping tables", 0, None)
     datasets = build_datasets(config, result)
+    result = without_tables(result)  # every shape is built from the datasets
+    if request.messy == "none" and SHAPE_INPUTS[request.shape] is not None:
+        datasets = only_tables(datasets, SHAPE_INPUTS[request.shape])  # (messy: KPIs read all)
+        return_free_memory()
     directory = build_directory(config, result.roster, seed)
     tables = build_shape(request.shape, config, datasets, result, seed, request.options, directory)
     if request.tables:
@@ -152,6 +157,8 @@ def run_generate(config: ScenarioConfig, seed: int, out: Path, request: Generate
         clean = tables["tickets"]
         tables["tickets"], flaws = make_messy(clean, request.messy, seed, config.calendar.timezone)
         answer_key = _answer_key(config, datasets, result, clean, flaws, request.messy)
+    del datasets  # what the shapes did not take is freed before writing
+    return_free_memory()
     xlsx_tables = request.tables or tuple(t for t in XLSX_DEFAULT_TABLES if t in tables)
     dictionary = dictionary_frame(request.shape, tables)
     total = rows_to_write(tables, request.formats, xlsx_tables, len(dictionary))

@@ -109,6 +109,16 @@ def _as_dict(frame: pd.DataFrame) -> dict[str, float]:
 # --------------------------------------------------------------------------- tickets
 
 
+TICKET_MEASURE_COLUMNS = (
+    "created", "csat_score", "customer_messages", "escalations", "fcr", "first_response_at",
+    "frt_business_minutes", "frt_calendar_minutes", "live", "open_at_horizon", "reopens",
+    "reopens_within_24h", "resolution_business_minutes", "resolution_calendar_minutes",
+    "sla_first_response_breached", "sla_first_response_elapsed_minutes",
+    "sla_first_response_target_minutes", "sla_next_reply_breached", "sla_next_reply_target_minutes",
+    "sla_resolution_breached", "sla_resolution_target_minutes", "sla_severe_breach", "solved_at",
+)  # every column ticket_measures reads: callers filtering rows copy only these
+
+
 def ticket_measures(tickets: pd.DataFrame, key=None, horizon: float = math.nan) -> pd.DataFrame:
     """Ticket KPIs per group of ``key`` (an array aligned with the rows; None: one group).
 
@@ -199,6 +209,10 @@ def ticket_kpis(tickets: pd.DataFrame, horizon: float = math.nan) -> dict[str, f
 
 
 # --------------------------------------------------------------------------- contacts
+
+
+CONTACT_MEASURE_COLUMNS = ("channel", "outcome", "wait_seconds", "answered_at")
+# every column contact_kpis and contact_measures read
 
 
 def _live_counts(config: ScenarioConfig, contacts: pd.DataFrame, groups: np.ndarray, n: int,
@@ -407,8 +421,10 @@ def compute_kpis(config: ScenarioConfig, datasets: Datasets, roster) -> dict:
             continue
         live = name in config.synchronous_channels
         threshold = config.channels[name].answer_within_seconds
-        values = contact_kpis(config, contacts[contacts["channel"] == index], live, threshold)
-        values.update(ticket_kpis(tickets[tickets["channel"] == name], horizon))
+        values = contact_kpis(config, contacts.loc[(contacts["channel"] == index).to_numpy(),
+                                                   list(CONTACT_MEASURE_COLUMNS)], live, threshold)
+        values.update(ticket_kpis(tickets.loc[(tickets["channel"] == name).to_numpy(),
+                                              list(TICKET_MEASURE_COLUMNS)], horizon))
         if live:
             values["answer_within_seconds"] = threshold
         else:

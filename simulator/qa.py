@@ -97,15 +97,18 @@ def build_qa_reviews(config: ScenarioConfig, result, raw_events: pd.DataFrame,
     occupancy = _interval_occupancy(intervals, calendar, channel, picked_at)
     rushed = rushed_index(handle_seconds, group_mean, occupancy)
     scores = score_reviews(config, latent[agent], rushed, noise)
+    reviewed = candidates[keep]  # the sampled rows only (every candidate is scored above)
+    agent = agent[keep]
     frame = pd.DataFrame({
-        "ticket_id": candidates["ticket_id"].to_numpy(), "agent_id": agent,
-        "agent": candidates["assignee"].array, "group": candidates["group"].array,
-        "tier": text_column([a.tier for a in roster], agent), "channel": candidates["channel"].array, "category": candidates["category"].array,
-        "priority": candidates["priority"].array,
-        "reviewed_date": day_text(calendar, candidates["solved_at"].to_numpy()),
-        "handle_seconds": handle_seconds, "rushed": np.round(rushed, 4), **scores})[keep]
-    frame.insert(0, "review_id", np.arange(1, len(frame) + 1))
-    return frame[COLUMNS].reset_index(drop=True)
+        "review_id": np.arange(1, len(reviewed) + 1),
+        "ticket_id": reviewed["ticket_id"].to_numpy(), "agent_id": agent,
+        "agent": reviewed["assignee"].array, "group": reviewed["group"].array,
+        "tier": text_column([a.tier for a in roster], agent), "channel": reviewed["channel"].array,
+        "category": reviewed["category"].array, "priority": reviewed["priority"].array,
+        "reviewed_date": day_text(calendar, reviewed["solved_at"].to_numpy()),
+        "handle_seconds": handle_seconds[keep], "rushed": np.round(rushed[keep], 4),
+        **{name: values[keep] for name, values in scores.items()}})
+    return frame[COLUMNS]
 
 
 def _own_work(raw_events: pd.DataFrame, ticket_ids: np.ndarray,

@@ -26,7 +26,13 @@ import pandas as pd
 
 from simulator.calendar import Calendar
 from simulator.config import CHANNELS, ScenarioConfig
-from simulator.kpis import contact_measures, staffing_measures, ticket_measures
+from simulator.kpis import (
+    CONTACT_MEASURE_COLUMNS,
+    TICKET_MEASURE_COLUMNS,
+    contact_measures,
+    staffing_measures,
+    ticket_measures,
+)
 from simulator.labels import text_column
 from simulator.periods import day_index, day_text, period_labels
 from simulator.recorder import AgentState, Event
@@ -58,9 +64,11 @@ def build_daily(config: ScenarioConfig, calendar: Calendar, contacts: pd.DataFra
         live = name in config.synchronous_channels
         index = pd.Index(dates, name="date")
         mine = (contacts["channel"] == CHANNELS.index(name)).to_numpy()
-        queue = contact_measures(config, contacts[mine], contact_day[mine]).reindex(index)
+        queue = contact_measures(config, contacts.loc[mine, list(CONTACT_MEASURE_COLUMNS)],
+                                 contact_day[mine]).reindex(index)
         picked = (tickets["channel"] == name).to_numpy()
-        measured = ticket_measures(tickets[picked], ticket_day[picked], horizon).reindex(index)
+        measured = ticket_measures(tickets.loc[picked, list(TICKET_MEASURE_COLUMNS)],
+                                   ticket_day[picked], horizon).reindex(index)
         counts = sums.loc[name].reindex(index, fill_value=0) if name in sums.index.get_level_values(0) \
             else pd.DataFrame(0, index=index, columns=sums.columns)
         frame = pd.DataFrame({"date": dates, "channel": name})
@@ -217,7 +225,8 @@ def build_agent_daily(config: ScenarioConfig, calendar: Calendar, roster, states
         items=("handle_seconds", "size"), handle=("handle_seconds", "sum"),
         tickets=("ticket_id", "nunique"))
     by_name = {a.name: a.id for a in roster}
-    solved = tickets[tickets["solved_at"].notna() & (tickets["assignee"] != "")]
+    solved = tickets.loc[(tickets["solved_at"].notna() & (tickets["assignee"] != "")).to_numpy(),
+                         ["assignee", *TICKET_MEASURE_COLUMNS]]
     solved_key = day_index(calendar, solved["solved_at"].to_numpy()) * agents \
         + solved["assignee"].map(by_name).to_numpy(dtype=np.int64)
     outcomes = ticket_measures(solved, solved_key, horizon)

@@ -43,6 +43,8 @@ SHAPES = ("native", "zendesk", "simple", "zendesk_warehouse")
 ZENDESK_TABLES = ("tickets", "ticket_metrics", "satisfaction_ratings", "ticket_metric_events",
                   "groups", "users", "organizations")
 SIMPLE_TABLES = ("tickets",)
+SHAPE_INPUTS = {"native": None, "simple": ("tickets",), "zendesk": ("tickets", "events"),
+                "zendesk_warehouse": ("tickets", "events")}  # dataset tables read (None: all)
 PRIORITY_MAP = {"P1": "urgent", "P2": "high", "P3": "normal", "P4": "low", "P5": "low"}
 STATUS_MAP = {s: s for s in ("new", "open", "pending", "hold", "solved", "closed")}
 CHANNEL_MAP = {"phone": "voice", "chat": "chat", "email": "email", "web": "web", "social": "twitter"}
@@ -381,6 +383,7 @@ def metric_events(config: ScenarioConfig, native: pd.DataFrame, spans: pd.DataFr
         & (resolution_deadline <= horizon), "requester_wait_time", "breach", resolution_deadline)
 
     frame = pd.concat(parts, ignore_index=True)
+    parts.clear()  # the pieces are copied: free them before the sorted copy is made
     order = np.lexsort((frame["type"].map(EVENT_ORDER).to_numpy(), frame["metric"].to_numpy(),
                         frame["seconds"].to_numpy(), frame["ticket"].to_numpy()))
     frame = frame.iloc[order].reset_index(drop=True)

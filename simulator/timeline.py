@@ -22,30 +22,47 @@ LABELS = [STATE_NAMES[code] for code in range(BUSY)] + ["busy"]
 
 def build_agent_states(events: pd.DataFrame, roster, horizon: float,
                        report_start: float = 0.0) -> pd.DataFrame:
-    kinds = [int(Event.AGENT_STATE), int(Event.ASSIGN), int(Event.COMPLETE), int(Event.HANDOVER)]
-    rows = events.loc[events["event"].isin(kinds) & (events["agent"] >= 0),
-                      ["time", "event", "agent", "code"]]
-    rows = rows.sort_values("agent", kind="stable")
-    is_state = rows["event"].to_numpy() == int(Event.AGENT_STATE)
-    # An item in hand ends when it is completed or handed over at shift end.
-    delta = np.select([rows["event"] == int(Event.ASSIGN),
-                       rows["event"].isin([int(Event.COMPLETE), int(Event.HANDOVER)])], [1, -1], 0)
-    frame = pd.DataFrame({
-        "agent": rows["agent"].to_numpy(),
-        "time": rows["time"].to_numpy(),
-        "state": np.where(is_state, rows["code"].to_numpy(), np.nan),
-        "delta": delta,
-    })
-    frame["state"] = frame.groupby("agent")["state"].ffill().fillna(int(AgentState.LOGGED_OUT))
-    frame["held"] = frame.groupby("agent")["delta"].cumsum()
-    frame["end"] = frame.groupby("agent")["time"].shift(-1).fillna(horizon)
-    state = frame["state"].to_numpy().astype(np.int64)
-    busy = (state == int(AgentState.AVAILABLE)) & (frame["held"].to_numpy() > 0)
-    label = np.where(busy, BUSY, state)  # state codes, and BUSY
-    keep = (frame["end"] > frame["time"]).to_numpy()
-    return _merge_and_clip(frame["agent"].to_numpy()[keep], label[keep],
-                           frame["time"].to_numpy()[keep], frame["end"].to_numpy()[keep],
+    """Each agent's state spells, in numpy over the agent rows only (no frame copies)."""
+    event = events["event"].to_numpy()
+    agent = events["agent"].to_numpy()
+    wanted = (event == int(Event.AGENT_STATE)) | (event == int(Event.ASSIGN)) \
+        | (event == int(Event.COMPLETE)) | (event == int(Event.HANDOVER))
+    rows = np.flatnonzero(wanted & (agent >= 0))
+    del wanted
+    rows = rows[np.argsort(agent[rows], kind="stable")]  # by agent, in log order
+    agent, event = agent[rows], event[rows]
+    time = events["time"].to_numpy()[rows]
+    starts = np.flatnonzero(np.append(True, agent[1:] != agent[:-1])) if agent.size \
+        else np.zeros(0, dtype=np.int64)
+    state = _state_in_force(event, events["code"].to_numpy()[rows], starts)
+    held = _items_in_hand(event, starts)
+    end = np.empty_like(time)  # the next row's time, or the horizon after an agent's last
+    end[:-1] = time[1:]
+    end[np.append(starts[1:] - 1, agent.size - 1)[:starts.size]] = horizon
+    label = np.where((state == int(AgentState.AVAILABLE)) & (held > 0), BUSY, state)
+    keep = end > time
+    return _merge_and_clip(agent[keep], label[keep], time[keep], end[keep],
                            roster, report_start, horizon)
+
+
+def _state_in_force(event: np.ndarray, code: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The state set by each agent's latest state row so far (logged out before any)."""
+    is_state = event == int(Event.AGENT_STATE)
+    marks = is_state.copy()
+    marks[starts] = True
+    latest = np.where(marks, np.arange(event.size), 0)
+    np.maximum.accumulate(latest, out=latest)
+    return np.where(is_state[latest], code[latest], int(AgentState.LOGGED_OUT)).astype(np.int64)
+
+
+def _items_in_hand(event: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Work items an agent holds after each row: assigns minus completes so far."""
+    # An item in hand ends when it is completed or handed over at a shift end.
+    delta = (event == int(Event.ASSIGN)).astype(np.int64) - (
+        (event == int(Event.COMPLETE)) | (event == int(Event.HANDOVER)))
+    total = np.cumsum(delta)
+    before = total[starts] - delta[starts]
+    return total - np.repeat(before, np.diff(np.append(starts, event.size)))
 
 
 def _merge_and_clip(agent: np.ndarray, label: np.ndarray, time: np.ndarray, end: np.ndarray,

@@ -43,6 +43,7 @@ import pyarrow.parquet as pq
 
 FORMATS = ("csv", "parquet", "xlsx", "jsonl", "duckdb")
 CHUNK_ROWS = 50_000
+JSONL_CHUNK_ROWS = 10_000  # a JSON chunk is a Python object per cell: kept small
 XLSX_DEFAULT_TABLES = ("tickets", "daily", "intervals")
 LIST_COLUMNS = frozenset({"tags", "domain_names"})
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -218,7 +219,7 @@ def _nest(record: dict) -> dict:
 def write_jsonl(frame: pd.DataFrame, path: Path, progress: Progress | None = None) -> None:
     nested = any("." in c for c in frame.columns)
     with path.open("w", encoding="utf-8", newline="\n") as handle:
-        for chunk in chunks(frame):
+        for chunk in chunks(frame, JSONL_CHUNK_ROWS):
             columns = {}
             for column in chunk.columns:
                 series = chunk[column]

@@ -218,3 +218,11 @@ def test_run_folder_csv_times_are_local_iso_with_offset_in_any_zone():
         out = iso_strings(pd.DataFrame({"t": utc.tz_convert(zone), "n": [1, 2, 3]}))
         assert list(out["t"][:2]) == texts and pd.isna(out["t"][2])
         assert out.to_csv(index=False).splitlines()[-1] == ",3"
+
+
+def test_jsonl_is_the_same_in_chunks(tmp_path, monkeypatch):
+    frame = small_table()
+    write_jsonl(frame, tmp_path / "whole.jsonl")
+    monkeypatch.setattr(writers, "JSONL_CHUNK_ROWS", 1)
+    write_jsonl(frame, tmp_path / "chunked.jsonl")
+    assert (tmp_path / "whole.jsonl").read_bytes() == (tmp_path / "chunked.jsonl").read_bytes()
