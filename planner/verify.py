@@ -29,7 +29,7 @@ from simulator.datasets import (
     build_contacts,
     build_intervals,
     build_tickets,
-    without_locators,
+    event_frame,
 )
 from simulator.engine import EngineResult, simulate
 from simulator.kpis import (
@@ -119,10 +119,9 @@ class _Tables:
 
 
 def _tables(config: ScenarioConfig, result: EngineResult) -> _Tables:
-    events = without_locators(result.events.to_pandas())
-    contacts = build_contacts(config, events, result.attributes.to_pandas())
-    ticket_events = events[events["ticket"].isin(contacts.loc[contacts["is_ticket"], "contact_id"])]
-    tickets = build_tickets(config, result, ticket_events, contacts)
+    events = event_frame(result.events)  # shares the log's buffers, as build_datasets does
+    contacts = build_contacts(config, events, result.attributes)
+    tickets = build_tickets(config, result, events, contacts)
     horizon = result.calendar.sim_end
     states = build_agent_states(events, result.roster, horizon)
     intervals = build_intervals(config, result, events, contacts, states)
