@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from planner.cli_output import print_plan
 from planner.plan import PlanOptions, make_plan
-from planner.plan_output import write_plan_folder
+from planner.plan_output import plan_payload, write_plan_folder
 from planner.schedule import Cover, solve_schedule
 from planner.schedule_cover import own_work_first_spare
 from simulator.engine import simulate
@@ -114,3 +115,13 @@ def test_the_plan_folder_shows_the_cover(cover_plan, tmp_path):
     assert cover["agent_hours_lent"]["L2"] == pytest.approx(cover["agent_hours_received"]["phone"])
     planned = load_scenario(folder / "scenario.planned.yaml", ())
     assert any(g.cover for g in planned.agents)
+    assert "scheduled, with cover" in (folder / "report.html").read_text(encoding="utf-8")
+
+
+def test_the_cli_summary_says_who_lends_and_who_gets(cover_plan, tmp_path, capsys):
+    folder = tmp_path / "plan"
+    payload = plan_payload(cover_plan, 3, 2, 0.95)
+    print_plan(cover_plan, payload, folder)
+    hours = payload["cover"]["agent_hours_lent"]["L2"]
+    assert f"cover (agent-hours a week): L2 lends {hours:,.1f}; phone gets {hours:,.1f}" in \
+        capsys.readouterr().out
