@@ -424,3 +424,35 @@ def test_cover_must_name_groups_of_the_problem():
     problem = replace(_cover_problem(cover=False), cover=(Cover("L3", "L1_phone"),))
     with pytest.raises(ValueError, match="cover.0.group: must name a group of the problem, got 'L3'"):
         solve_schedule(problem)
+
+
+def test_cover_under_a_total_headcount_limit_is_one_joint_model():
+    # the limit binds the whole problem; cover still saves the third L1 agent
+    problem = replace(_cover_problem(cover=True), max_headcount=4)
+    schedule = solve_schedule(problem)
+    assert schedule.headcount() == 4
+    assert schedule.weekly_cost == pytest.approx(4000.0)
+    assert schedule.short_intervals() == []
+
+
+def test_a_tier_with_async_work_lends_only_capacity_left_after_its_own():
+    # L2's one agent (09:00-17:00 on weekdays) gets 0.9 agents of work per interval
+    # 09:00-13:00, which may stay open until 17:00. Fluid, it could defer 3.6 of it to
+    # cover L1's 11:00-12:00 and still cover 13:00-15:00 (26.4 of its 32 agent-intervals);
+    # serving its own work first, as the simulator does, it has no half agent spare
+    # before 13:00, so L1 keeps an agent of its own, and L2 lends nothing in the morning.
+    weekdays = range(5)
+    morning = _hours(9, 13, on_days=weekdays)
+    work = morning * 0.9 * STEP * 60.0
+    day_index = np.arange(WEEK) // PER_DAY
+    since_nine = np.array([work[(day_index == d)].cumsum() for d in range(7)]).ravel()
+    allowed = since_nine * _hours(9, 17, on_days=weekdays)
+    l2 = GroupDemand("L2", 30.0, np.zeros(WEEK), work, allowed, np.ones(WEEK, dtype=bool))
+    l1 = _group(1.0 * (_hours(11, 12, on_days=weekdays) | _hours(13, 15, on_days=weekdays)))
+    problem = ScheduleProblem(STEP, (l1, l2), (ShiftTemplate("day", 9 * 60, 480),),
+                              cover=(Cover("L2", "L1_phone"),), shortfall_penalty=100.0)
+    schedule = solve_schedule(problem)
+    assert schedule.headcount("L2") == 1
+    assert schedule.headcount("L1_phone") == 1
+    assert schedule.covering[1][morning].sum() == 0.0
+    assert schedule.short_intervals() == []
