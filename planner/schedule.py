@@ -90,8 +90,6 @@ from planner.schedule_search import (
     start_search,
 )
 
-LENDING_SHARE = 0.3    # of a part's time limit, for a covering group's schedule alone
-
 __all__ = [
     "BreakAssignment", "BreakRule", "Cover", "GroupDemand", "Schedule", "ScheduleProblem",
     "ScheduledAgent", "ShiftTemplate", "Tour", "days_off_patterns", "expand_roster",
@@ -123,41 +121,85 @@ def solve_schedule(problem: ScheduleProblem, cache: dict | None = None,
     validate(problem)
     started = time.perf_counter()
     parts = independent_parts(problem)
-    keys = [_fingerprint(part) if cache is not None else None for part in parts]
+    singles = [part for part in parts if not part.cover]
+    joint = [part for part in parts if part.cover]
+    # groups linked by cover are also solved alone: that says where a covering group
+    # has spare capacity (``_lendable``), and the joint model must beat it
+    alone = [replace(part, groups=(group,), cover=()) for part in joint for group in part.groups]
+    first = _solve_parts([(part, None) for part in singles + alone], cache, run)
+    by_group = {piece.group_names[0]: piece for piece in first[len(singles):]}
+    tasks = [(part, _lendable(part, by_group)) for part in joint]
+    second = _solve_parts(tasks, cache, run)
+    pieces = first[:len(singles)]
+    for part, piece in zip(joint, second, strict=True):
+        pieces.append(_better(part, piece, [by_group[g.name] for g in part.groups]))
+    return _combine(problem, pieces, time.perf_counter() - started)
+
+
+def _solve_parts(tasks: list[tuple], cache: dict | None, run) -> list[_Piece]:
+    """``solve_part`` for each (part, lendable), remembered in ``cache`` by the part."""
+    keys = [_fingerprint(part) if cache is not None else None for part, _ in tasks]
     known = {} if cache is None else {key: cache[key] for key in keys if key in cache}
-    todo = [(part,) for part, key in zip(parts, keys, strict=True) if key not in known]
+    todo = [args for args, key in zip(tasks, keys, strict=True) if key not in known]
     solved = run(solve_part, todo) if run is not None and len(todo) > 1 else \
         [solve_part(*args) for args in todo]
     fresh = iter(solved)
     pieces = [known[key] if key in known else next(fresh) for key in keys]
     if cache is not None:
         cache.update(zip(keys, pieces, strict=True))
-    return _combine(problem, pieces, time.perf_counter() - started)
+    return pieces
 
 
-def solve_part(part: ScheduleProblem) -> _Piece:
+def solve_part(part: ScheduleProblem, lendable: dict[str, np.ndarray] | None = None) -> _Piece:
     """One independently solved part (a top-level function, so processes can run it)."""
     deadline = time.perf_counter() + part.time_limit_seconds
-    built = build_model(part, _lendable(part))
+    built = build_model(part, lendable)
     search = start_search(part, built, deadline)
     return _piece(part, built, finish_search(search, deadline, part.mip_gap))
 
 
-def _lendable(part: ScheduleProblem) -> dict[str, np.ndarray] | None:
+def _lendable(part: ScheduleProblem, alone: dict[str, _Piece]) -> dict[str, np.ndarray]:
     """Where each covering group with async work may lend: where, on the schedule it
-    would have alone, serving its own work first leaves ``MIN_SPARE`` agents
-    (planner.schedule_cover). That solve takes a share of the part's time limit."""
+    has alone, serving its own work first leaves ``MIN_SPARE`` agents
+    (planner.schedule_cover)."""
     dt = part.interval_minutes * 60.0
     lendable = {}
     for name in dict.fromkeys(c.group for c in part.cover):
         group = next(g for g in part.groups if g.name == name)
-        if not has_async(group, dt):
-            continue
-        alone = replace(part, groups=(group,), cover=(),
-                        time_limit_seconds=LENDING_SHARE * part.time_limit_seconds)
-        coverage = solve_part(alone).coverage[0]
-        lendable[name] = own_work_first_spare(group, coverage, dt) >= MIN_SPARE
-    return lendable or None
+        if has_async(group, dt):
+            lendable[name] = own_work_first_spare(group, alone[name].coverage[0], dt) >= MIN_SPARE
+    return lendable
+
+
+def _better(part: ScheduleProblem, joint: _Piece, alone: list[_Piece]) -> _Piece:
+    """The joint schedule, unless the groups' schedules alone (no cover) cost less: the
+    joint model is larger, and its search may stop further from its optimum. Under a
+    total headcount or budget the schedules alone may break the limit: joint it is."""
+    if part.max_headcount is not None or part.weekly_budget is not None:
+        return joint
+    if joint.objective <= sum(piece.objective for piece in alone) + TINY:
+        return joint
+    merged = _merge(part, alone)
+    # the joint model's bound is the bound of the problem with cover
+    return replace(merged, bound=min(merged.bound, joint.bound),
+                   status="optimal" if joint.status == "optimal" else merged.status)
+
+
+def _merge(part: ScheduleProblem, pieces: list[_Piece]) -> _Piece:
+    """One piece of several (a part's groups solved alone), rows in the part's order."""
+    rows = {name: (piece, i) for piece in pieces for i, name in enumerate(piece.group_names)}
+
+    def stacked(field: str) -> np.ndarray:
+        return np.vstack([getattr(rows[g.name][0], field)[rows[g.name][1]] for g in part.groups])
+
+    statuses = {piece.status for piece in pieces}
+    return _Piece("optimal" if statuses == {"optimal"} else "time_limit",
+                  sum(p.objective for p in pieces), sum(p.bound for p in pieces),
+                  tuple(t for p in pieces for t in p.tours),
+                  tuple(b for p in pieces for b in p.breaks), stacked("coverage"),
+                  stacked("shortfall"), sum(p.weekly_cost for p in pieces),
+                  sum(p.num_variables for p in pieces), sum(p.num_rows for p in pieces),
+                  tuple(g.name for g in part.groups), stacked("covered"), stacked("covering"))
 
 
 def _fingerprint(part: ScheduleProblem) -> str:

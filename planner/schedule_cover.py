@@ -14,11 +14,12 @@ That row also binds when nothing is lent, which would force the group to
 clear its backlog every interval, so it is only stated where the group is
 allowed to lend: the intervals where, on the schedule it would have alone,
 serving its own work first leaves at least ``MIN_SPARE`` agents spare
-(``lendable``). That schedule then still fits, so cover never costs more than
-no cover; and wherever the model lends, the group's own work is served first,
-as in the simulation. (Exact precedence, "lend only if the backlog is
-empty", needs a binary per interval; tried, HiGHS's search then stalled far
-from the gap.)
+(``lendable``). That schedule then still fits, so at its optimum the joint
+model costs no more than no cover (``planner.schedule`` also keeps the groups'
+schedules alone when the joint search stops short of that); and wherever the
+model lends, the group's own work is served first, as in the simulation.
+(Exact precedence, "lend only if the backlog is empty", needs a binary per
+interval; tried, HiGHS's search then stalled far from the gap.)
 """
 
 from __future__ import annotations

@@ -456,3 +456,19 @@ def test_a_tier_with_async_work_lends_only_capacity_left_after_its_own():
     assert schedule.headcount("L1_phone") == 1
     assert schedule.covering[1][morning].sum() == 0.0
     assert schedule.short_intervals() == []
+
+
+def test_a_joint_schedule_that_costs_more_than_the_groups_alone_is_not_kept():
+    # the joint model's search may stop short of its optimum; the schedules alone
+    # (no cover) are then the answer, with the joint model's bound
+    from planner.schedule import _better, solve_part
+
+    part = _cover_problem(cover=True)
+    alone = [solve_part(replace(part, groups=(g,), cover=())) for g in part.groups]
+    joint = solve_part(part)
+    assert _better(part, joint, alone) is joint
+    worse = replace(joint, objective=joint.objective + 1000.0)
+    kept = _better(part, worse, alone)
+    assert kept.objective == pytest.approx(4800.0) and kept.bound == pytest.approx(joint.bound)
+    assert kept.group_names == ("L1_phone", "L2") and not kept.covering.any()
+    assert sum(t.count for t in kept.tours) == 5
