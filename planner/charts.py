@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from simulator.config import WEEKDAYS
 
 GOOD, BAD, NEUTRAL = "#2a9d8f", "#e76f51", "#6c757d"
-REQUIRED, SCHEDULED = "#264653", "#e9c46a"
+REQUIRED, SCHEDULED, WITH_COVER = "#264653", "#e9c46a", "#e76f51"
 PALETTE = (REQUIRED, BAD, GOOD, SCHEDULED, NEUTRAL, "#8ab17d")  # one colour per scenario
 # Shown for a comparison: (metric, label); live channels are added as they occur.
 COMPARED = (("overall.sla_first_response_compliance", "first-response SLA compliance"),
@@ -187,10 +187,25 @@ def coverage_figure(coverage: pd.DataFrame) -> go.Figure:
                 hovertemplate="%{customdata}: %{y:.1f}<extra>" + name + "</extra>"),
                 row=index, col=1)
             shown.add(name)
+        if "cover_received" in part and (part["cover_received"].any() or part["cover_lent"].any()):
+            _add_cover_trace(figure, part, slots, labels, index, shown)
     per_day = len(coverage) // max(len(groups), 1) // 7 or 1
     figure.update_xaxes(tickvals=[d * per_day for d in range(7)], ticktext=list(WEEKDAYS))
     figure.update_layout(height=170 * len(groups) + 80, margin={"l": 40, "r": 20, "t": 40})
     return figure
+
+
+def _add_cover_trace(figure: go.Figure, part: pd.DataFrame, slots, labels, row: int,
+                     shown: set[str]) -> None:
+    """With planning.cover: the group's own agents less those lent, plus the cover it gets."""
+    name = "scheduled, with cover"
+    values = (part["coverage"] - part["cover_lent"] + part["cover_received"]).to_numpy(dtype=float)
+    figure.add_trace(go.Scatter(
+        x=slots, y=values.tolist(), name=name, line={"shape": "hv", "color": WITH_COVER,
+                                                     "dash": "dot"},
+        customdata=labels, legendgroup=name, showlegend=name not in shown,
+        hovertemplate="%{customdata}: %{y:.1f}<extra>" + name + "</extra>"), row=row, col=1)
+    shown.add(name)
 
 
 def metric_columns(frame: pd.DataFrame, suffixes: Iterable[str]) -> list[str]:

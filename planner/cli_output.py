@@ -102,6 +102,12 @@ def print_plan(result, payload: dict, folder: Path) -> None:
                   f" (gap {payload['schedule']['mip_gap']:.2%}); "
                   f"{len(payload['schedule']['short_intervals'])} intervals short; "
                   f"stopped: {payload['stop_reason']}")
+    if "cover" in payload:
+        lent = ", ".join(f"{group} lends {hours:,.1f}"
+                         for group, hours in payload["cover"]["agent_hours_lent"].items())
+        got = ", ".join(f"{group} gets {hours:,.1f}"
+                        for group, hours in payload["cover"]["agent_hours_received"].items())
+        console.print(f"cover (agent-hours a week): {'; '.join(filter(None, (lent, got))) or 'none'}")
     console.print(f"run folder: {folder}")
 
 

@@ -29,6 +29,7 @@ from planner.rotation import roster_cycles
 from planner.runner import ReplicationPool
 from planner.schedule import (
     BreakRule,
+    Cover,
     GroupDemand,
     Schedule,
     ScheduleProblem,
@@ -135,7 +136,33 @@ def schedule_problem(config: ScenarioConfig, requirements: req.Requirements,
         max_headcount=limit,
         weekly_budget=planning.weekly_budget, shortfall_penalty=planning.shortfall_penalty,
         mip_gap=planning.mip_gap, time_limit_seconds=planning.time_limit_seconds,
-        seed=0)
+        seed=0, cover=cover_pairs(config))
+
+
+def cover_pairs(config: ScenarioConfig) -> tuple[Cover, ...]:
+    """``planning.cover`` for the MILP. A covering agent takes one item at a time
+    (simulator/routing.py), so it counts 1/k of an agent of a group whose live
+    channels let its own agents hold k chats."""
+    groups = {g.name: g for g in req.skill_groups(config)}
+    pairs = []
+    for rule in config.planning.cover:
+        covered = groups[rule.covers]
+        live = [config.channels[c].concurrency for c in covered.channels
+                if c in SYNCHRONOUS_CHANNELS and covered.tier == "L1"]
+        pairs.append(Cover(rule.group, rule.covers, 1.0 / max(live, default=1)))
+    return tuple(pairs)
+
+
+def cover_skills(config: ScenarioConfig) -> dict[str, dict[str, list[str]]]:
+    """Per covering skill group, the lower tiers' channels its agents cover (the roster's
+    ``AgentGroup.cover``)."""
+    groups = {g.name: g for g in req.skill_groups(config)}
+    out: dict[str, dict[str, list[str]]] = {}
+    for rule in config.planning.cover:
+        covered = groups[rule.covers]
+        channels = out.setdefault(rule.group, {}).setdefault(covered.tier, [])
+        channels.extend(c for c in covered.channels if c not in channels)
+    return out
 
 
 def solve_within_limits(problem: ScheduleProblem, cache: dict,
@@ -154,8 +181,10 @@ def _roster(config, requirements, schedule, problem, seed):
     agents = with_reserve(expand_roster(schedule, problem, seed), groups,
                           requirements.out_of_shift_shrinkage, seed)
     cycles = roster_cycles(tuple(agent for agent, _ in agents), config.planning)
-    planned = planned_scenario(req.planning_config(config), agent_groups(agents, groups, cycles))
-    return planned, roster_rows(agents, groups, cycles)
+    cover = cover_skills(config)
+    planned = planned_scenario(req.planning_config(config),
+                               agent_groups(agents, groups, cycles, cover))
+    return planned, roster_rows(agents, groups, cycles, cover)
 
 
 def _headcount(rows) -> dict[str, int]:
@@ -195,7 +224,7 @@ def _raise(config, requirements, results, missed_metrics,
             levels = mean_interval_service_level(results, scope)
             current = requirements.group(group.name).required
             worst = _worst_slots(grid, reported, levels, target, current > 0)
-            covered = schedule.coverage[schedule.group_names.index(group.name)]
+            covered = schedule.effective_coverage(group.name)
             wanted = (covered[worst] + 1.0) * requirements.productive_share
             bump = np.zeros(grid.size)
             bump[worst] = np.maximum(wanted - current[worst], 1.0)

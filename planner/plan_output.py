@@ -121,7 +121,22 @@ def plan_payload(plan: Plan, seed: int, replications: int, confidence: float) ->
         "iterations": [dataclasses.asdict(i) for i in plan.iterations],
         "erlang_vs_simulation": erlang_vs_simulation(plan),
         "workload_check": workload_check(plan, plan.config),
+        **({"cover": cover_summary(plan)} if plan.schedule.cover else {}),
     }
+
+
+def cover_summary(plan: Plan) -> dict:
+    """planning.cover as planned: the rules and the agent-hours each group lends and gets."""
+    schedule = plan.schedule
+    hours = plan.requirements.interval_minutes / 60.0
+
+    def per_group(values: np.ndarray) -> dict[str, float]:
+        return {name: round(float(values[g].sum()) * hours, 2)
+                for g, name in enumerate(schedule.group_names) if values[g].any()}
+
+    return {"rules": [dataclasses.asdict(c) for c in schedule.cover],
+            "agent_hours_lent": per_group(schedule.covering),
+            "agent_hours_received": per_group(schedule.covered)}
 
 
 def coverage_frame(plan: Plan) -> pd.DataFrame:
@@ -139,8 +154,26 @@ def coverage_frame(plan: Plan) -> pd.DataFrame:
             "async_work_hours": item.work_seconds / 3600.0,
             "allowed_backlog_hours": item.allowed_backlog_seconds / 3600.0,
             "coverage": plan.schedule.coverage[index],
+            **_cover_columns(plan, index),
             "shortfall": plan.schedule.shortfall[index]}))
     return pd.concat(frames, ignore_index=True)
+
+
+def _cover_columns(plan: Plan, index: int) -> dict[str, np.ndarray]:
+    """With planning.cover: agents of other groups doing this group's work (in its own
+    agents) and this group's agents doing other groups' work, per interval."""
+    schedule = plan.schedule
+    if not schedule.cover:
+        return {}
+    return {"cover_received": schedule.covered[index], "cover_lent": schedule.covering[index]}
+
+
+def roster_frame(plan: Plan) -> pd.DataFrame:
+    """roster.csv; the ``covers`` column only when some agent covers lower-tier work."""
+    frame = pd.DataFrame([dataclasses.asdict(r) for r in plan.roster])
+    if "covers" in frame and not frame["covers"].astype(bool).any():
+        frame = frame.drop(columns=["covers"])
+    return frame
 
 
 def rotation_frame(config: ScenarioConfig) -> pd.DataFrame:
@@ -174,7 +207,7 @@ def write_plan_folder(plan: Plan, folder: Path, force: bool, seed: int, replicat
     def fill(path: Path) -> None:
         write_json(payload, path / "plan.json")
         write_csv(schedule_table(plan.schedule), path / "schedule.csv")
-        write_csv(pd.DataFrame([dataclasses.asdict(r) for r in plan.roster]), path / "roster.csv")
+        write_csv(roster_frame(plan), path / "roster.csv")
         write_csv(rotation_frame(plan.config), path / "rotation.csv")
         write_csv(coverage_frame(plan), path / "coverage.csv")
         write_csv(verification_frame(plan), path / "verification.csv")

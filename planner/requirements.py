@@ -342,7 +342,9 @@ def _live_agents(config: ScenarioConfig, calendar: Calendar, channel: str,
     patience = settings.patience.mean_seconds if settings.patience else None
     abandon = config.targets.max_abandonment if patience else None
     servers = np.zeros(len(load))
-    rows = np.flatnonzero(open_mask)
+    # only the reported week is planned; the warm-up before it carries load (the
+    # MOL above) but needs no staffing of its own
+    rows = np.flatnonzero(open_mask & (calendar.interval_start >= 0))
     rates = [round(x, 7) for x in (load[rows] / aht).tolist()]
     servers[rows] = _servers(rates, [aht] * len(rows), [patience] * len(rows),
                              _ServerTargets(target, settings.answer_within_seconds,
@@ -413,7 +415,7 @@ def _pooled_agents(config, calendar, live, loads, per_channel) -> np.ndarray:
     patience = [config.channels[c].patience for c in live]
     open_any = np.any([channel_open_mask(config, calendar, c) for c in live], axis=0)
     agents = np.zeros(len(agent_load))
-    rows = np.flatnonzero(open_any & (total_rate > 0))
+    rows = np.flatnonzero(open_any & (total_rate > 0) & (calendar.interval_start >= 0))
     if any(p is None for p in patience):
         patiences, abandon = [None] * len(rows), None
     else:  # the same operations, in the same order, as a sum over the channels

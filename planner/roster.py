@@ -39,6 +39,7 @@ class RosterRow:
     rotation_weeks: int = 1  # weeks before the agent's pattern repeats (1: fixed days off)
     weekends_worked: int = 0  # weeks of the rotation with Saturday or Sunday work
     longest_work_streak: int = 5  # most consecutive working days over the rotation
+    covers: str = ""  # lower-tier channels the agent covers (planning.cover), e.g. "L1 phone+chat"
 
     @property
     def paid_hours_per_week(self) -> float:
@@ -93,11 +94,17 @@ def _shift_text(agent: ScheduledAgent) -> str:
                     for start, end in _pieces(agent))
 
 
+def _covers_text(cover: dict[str, list[str]]) -> str:
+    return "; ".join(f"{tier} {'+'.join(channels)}" for tier, channels in cover.items())
+
+
 def roster_rows(agents: tuple[tuple[ScheduledAgent, bool], ...],
                 skill_groups: Iterable[SkillGroup],
-                cycles: tuple[Cycle, ...] | None = None) -> list[RosterRow]:
-    """One row per agent: its tour in the planned week and its rotation."""
+                cycles: tuple[Cycle, ...] | None = None,
+                cover: dict[str, dict[str, list[str]]] | None = None) -> list[RosterRow]:
+    """One row per agent: its tour in the planned week, its rotation and what it covers."""
     by_name = {g.name: g for g in skill_groups}
+    cover = cover or {}
     of_agent = {tour.name: cycle for cycle in cycles or () for tour in cycle.tours}
     rows = []
     for agent, reserve in agents:
@@ -109,7 +116,8 @@ def roster_rows(agents: tuple[tuple[ScheduledAgent, bool], ...],
             shift=_shift_text(agent), days=" ".join(WEEKDAYS[d] for d in agent.days),
             breaks=_breaks_text(agent), reserve=reserve, rotation_weeks=cycle.weeks,
             weekends_worked=cycle.weekends_worked(),
-            longest_work_streak=longest_work_streak(cycle)))
+            longest_work_streak=longest_work_streak(cycle),
+            covers=_covers_text(cover.get(agent.group, {}))))
     return rows
 
 
@@ -141,10 +149,13 @@ def _weekly_breaks(agent: ScheduledAgent) -> dict[str, list[FixedBreak]]:
 
 def agent_groups(agents: tuple[tuple[ScheduledAgent, bool], ...],
                  skill_groups: Iterable[SkillGroup],
-                 cycles: tuple[Cycle, ...] | None = None) -> list[AgentGroup]:
+                 cycles: tuple[Cycle, ...] | None = None,
+                 cover: dict[str, dict[str, list[str]]] | None = None) -> list[AgentGroup]:
     """Scenario agent groups: agents sharing a tour and break times share a group;
-    the agents of a rotating cycle form one group with one pattern per week."""
+    the agents of a rotating cycle form one group with one pattern per week. A skill
+    group's ``cover`` (tier -> channels) goes to each of its agent groups."""
     by_name = {g.name: g for g in skill_groups}
+    cover = cover or {}
     cycles = cycles if cycles is not None else fixed_cycles(tuple(a for a, _ in agents))
     buckets: dict[tuple, list[str]] = {}
     rotating = []
@@ -164,14 +175,15 @@ def agent_groups(agents: tuple[tuple[ScheduledAgent, bool], ...],
         groups.append(AgentGroup(
             name=f"{group_name}_{template}_{index:03d}", tier=skill.tier, count=len(names),
             skills=list(skill.channels), shifts=[_weekly_pattern(agent)],
-            names=names, fixed_breaks=_weekly_breaks(agent)))
+            names=names, fixed_breaks=_weekly_breaks(agent), cover=cover.get(group_name, {})))
     for index, cycle in enumerate(rotating):
         skill = by_name[cycle.tours[0].group]
         groups.append(AgentGroup(
             name=f"{skill.name}_rotation_{index:03d}", tier=skill.tier, count=cycle.weeks,
             skills=list(skill.channels), shifts=[_weekly_pattern(t) for t in cycle.tours],
             names=[t.name for t in cycle.tours],
-            fixed_breaks=[_weekly_breaks(t) for t in cycle.tours]))
+            fixed_breaks=[_weekly_breaks(t) for t in cycle.tours],
+            cover=cover.get(skill.name, {})))
     return groups
 
 

@@ -39,8 +39,10 @@ The model also carries integer daily-shift columns (agents of a template on
 a day, the sum of the tours working it), which tighten HiGHS's cuts. HiGHS's
 own heuristics rarely find a good tour schedule before its root cut loop
 ends, so the search starts from LP diving (``planner.schedule_milp``).
-Groups share nothing but a total headcount or budget; without those, each
-group is a model of its own. The types live in ``planner.schedule_problem``.
+Groups share nothing but a total headcount or budget, and cover (a higher
+tier doing a lower tier's work, ``planner.schedule_cover``); without those,
+each group is a model of its own, and groups linked by cover one model
+together. The types live in ``planner.schedule_problem``.
 
 The bench (``python -m bench --schedule``, bench/schedule.py: five groups,
 22 templates, 15-minute week, about 22,700 columns and 7,100 rows) does not
@@ -57,18 +59,20 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from faker import Faker
 
+from planner.schedule_cover import MIN_SPARE, cover_flows, has_async, own_work_first_spare
 from planner.schedule_milp import BuiltModel, build_model, joined
 from planner.schedule_problem import (
     DAY_NAMES,
     TINY,
     BreakAssignment,
     BreakRule,
+    Cover,
     GroupDemand,
     Schedule,
     ScheduledAgent,
@@ -87,7 +91,7 @@ from planner.schedule_search import (
 )
 
 __all__ = [
-    "BreakAssignment", "BreakRule", "GroupDemand", "Schedule", "ScheduleProblem",
+    "BreakAssignment", "BreakRule", "Cover", "GroupDemand", "Schedule", "ScheduleProblem",
     "ScheduledAgent", "ShiftTemplate", "Tour", "days_off_patterns", "expand_roster",
     "make_solver", "schedule_table", "solve_schedule",
 ]
@@ -117,31 +121,93 @@ def solve_schedule(problem: ScheduleProblem, cache: dict | None = None,
     validate(problem)
     started = time.perf_counter()
     parts = independent_parts(problem)
-    keys = [_fingerprint(part) if cache is not None else None for part in parts]
+    singles = [part for part in parts if not part.cover]
+    joint = [part for part in parts if part.cover]
+    # groups linked by cover are also solved alone: that says where a covering group
+    # has spare capacity (``_lendable``), and the joint model must beat it
+    alone = [replace(part, groups=(group,), cover=()) for part in joint for group in part.groups]
+    first = _solve_parts([(part, None) for part in singles + alone], cache, run)
+    by_group = {piece.group_names[0]: piece for piece in first[len(singles):]}
+    tasks = [(part, _lendable(part, by_group)) for part in joint]
+    second = _solve_parts(tasks, cache, run)
+    pieces = first[:len(singles)]
+    for part, piece in zip(joint, second, strict=True):
+        pieces.append(_better(part, piece, [by_group[g.name] for g in part.groups]))
+    return _combine(problem, pieces, time.perf_counter() - started)
+
+
+def _solve_parts(tasks: list[tuple], cache: dict | None, run) -> list[_Piece]:
+    """``solve_part`` for each (part, lendable), remembered in ``cache`` by the part."""
+    keys = [_fingerprint(part) if cache is not None else None for part, _ in tasks]
     known = {} if cache is None else {key: cache[key] for key in keys if key in cache}
-    todo = [(part,) for part, key in zip(parts, keys, strict=True) if key not in known]
+    todo = [args for args, key in zip(tasks, keys, strict=True) if key not in known]
     solved = run(solve_part, todo) if run is not None and len(todo) > 1 else \
         [solve_part(*args) for args in todo]
     fresh = iter(solved)
     pieces = [known[key] if key in known else next(fresh) for key in keys]
     if cache is not None:
         cache.update(zip(keys, pieces, strict=True))
-    return _combine(problem, pieces, time.perf_counter() - started)
+    return pieces
 
 
-def solve_part(part: ScheduleProblem) -> _Piece:
+def solve_part(part: ScheduleProblem, lendable: dict[str, np.ndarray] | None = None) -> _Piece:
     """One independently solved part (a top-level function, so processes can run it)."""
     deadline = time.perf_counter() + part.time_limit_seconds
-    built = build_model(part)
+    built = build_model(part, lendable)
     search = start_search(part, built, deadline)
     return _piece(part, built, finish_search(search, deadline, part.mip_gap))
+
+
+def _lendable(part: ScheduleProblem, alone: dict[str, _Piece]) -> dict[str, np.ndarray]:
+    """Where each covering group with async work may lend: where, on the schedule it
+    has alone, serving its own work first leaves ``MIN_SPARE`` agents
+    (planner.schedule_cover)."""
+    dt = part.interval_minutes * 60.0
+    lendable = {}
+    for name in dict.fromkeys(c.group for c in part.cover):
+        group = next(g for g in part.groups if g.name == name)
+        if has_async(group, dt):
+            lendable[name] = own_work_first_spare(group, alone[name].coverage[0], dt) >= MIN_SPARE
+    return lendable
+
+
+def _better(part: ScheduleProblem, joint: _Piece, alone: list[_Piece]) -> _Piece:
+    """The joint schedule, unless the groups' schedules alone (no cover) cost less: the
+    joint model is larger, and its search may stop further from its optimum. Under a
+    total headcount or budget the schedules alone may break the limit: joint it is."""
+    if part.max_headcount is not None or part.weekly_budget is not None:
+        return joint
+    if joint.objective <= sum(piece.objective for piece in alone) + TINY:
+        return joint
+    merged = _merge(part, alone)
+    # the joint model's bound is the bound of the problem with cover
+    return replace(merged, bound=min(merged.bound, joint.bound),
+                   status="optimal" if joint.status == "optimal" else merged.status)
+
+
+def _merge(part: ScheduleProblem, pieces: list[_Piece]) -> _Piece:
+    """One piece of several (a part's groups solved alone), rows in the part's order."""
+    rows = {name: (piece, i) for piece in pieces for i, name in enumerate(piece.group_names)}
+
+    def stacked(field: str) -> np.ndarray:
+        return np.vstack([getattr(rows[g.name][0], field)[rows[g.name][1]] for g in part.groups])
+
+    statuses = {piece.status for piece in pieces}
+    return _Piece("optimal" if statuses == {"optimal"} else "time_limit",
+                  sum(p.objective for p in pieces), sum(p.bound for p in pieces),
+                  tuple(t for p in pieces for t in p.tours),
+                  tuple(b for p in pieces for b in p.breaks), stacked("coverage"),
+                  stacked("shortfall"), sum(p.weekly_cost for p in pieces),
+                  sum(p.num_variables for p in pieces), sum(p.num_rows for p in pieces),
+                  tuple(g.name for g in part.groups), stacked("covered"), stacked("covering"))
 
 
 def _fingerprint(part: ScheduleProblem) -> str:
     """A digest of everything that decides a part's answer."""
     digest = hashlib.sha256(repr((part.interval_minutes, part.templates, part.days,
                                   part.max_headcount, part.weekly_budget, part.shortfall_penalty,
-                                  part.mip_gap, part.time_limit_seconds, part.seed)).encode())
+                                  part.mip_gap, part.time_limit_seconds, part.seed,
+                                  part.cover)).encode())
     for group in part.groups:
         digest.update(repr((group.name, group.hourly_cost, group.productive_share,
                             group.max_headcount, group.templates,
@@ -166,6 +232,9 @@ class _Piece:
     weekly_cost: float
     num_variables: int
     num_rows: int
+    group_names: tuple[str, ...] = ()
+    covered: np.ndarray | None = None   # agents of the group's own, from cover (weighted)
+    covering: np.ndarray | None = None  # the group's agents doing other groups' work
 
 
 def _piece(problem: ScheduleProblem, built: BuiltModel, solved: Solved) -> _Piece:
@@ -175,31 +244,41 @@ def _piece(problem: ScheduleProblem, built: BuiltModel, solved: Solved) -> _Piec
     integer = joined(built.model.integer, np.int32).astype(bool)
     counts[integer] = np.rint(values[integer])
     coverage = (built.cover @ counts[:built.cover.shape[1]]).reshape(len(problem.groups), -1)
+    covered, covering = cover_flows(built.cover_cols, values, coverage.shape)
     cost = float(joined(built.model.cost)[built.tour_cols] @ counts[built.tour_cols])
+    shortfall = _shortfall(problem, built, values, coverage - covering + covered)
     return _Piece(solved.status, solved.objective, solved.bound, _tours(problem, built, counts),
-                  _breaks(problem, built, counts), coverage,
-                  _shortfall(problem, built, values, coverage), cost,
-                  built.model.num_cols, built.model.num_rows)
+                  _breaks(problem, built, counts), coverage, shortfall, cost,
+                  built.model.num_cols, built.model.num_rows,
+                  tuple(g.name for g in problem.groups), covered, covering)
 
 
 def _combine(problem: ScheduleProblem, pieces: list[_Piece], seconds: float) -> Schedule:
-    """One schedule from the parts; its gap is that of the summed objectives and bounds."""
+    """One schedule from the parts (rows in the problem's group order); its gap is that
+    of the summed objectives and bounds."""
     objective = sum(piece.objective for piece in pieces)
     bound = sum(piece.bound for piece in pieces)
     gap = (objective - bound) / abs(objective) if abs(objective) > TINY else 0.0
     gap = gap if np.isfinite(gap) else float("inf")     # no bound known
     optimal = all(piece.status == "optimal" for piece in pieces) or gap <= problem.mip_gap
+    names = tuple(g.name for g in problem.groups)
+    rows = {name: (piece, i) for piece in pieces for i, name in enumerate(piece.group_names)}
+
+    def stacked(field: str) -> np.ndarray:
+        return np.vstack([getattr(rows[name][0], field)[rows[name][1]] for name in names])
+
+    covers = bool(problem.cover)
     return Schedule(
         status="optimal" if optimal else "time_limit", objective=objective, mip_gap=max(gap, 0.0),
         tours=tuple(t for piece in pieces for t in piece.tours),
         breaks=tuple(b for piece in pieces for b in piece.breaks),
-        coverage=np.vstack([piece.coverage for piece in pieces]),
-        shortfall=np.vstack([piece.shortfall for piece in pieces]),
+        coverage=stacked("coverage"), shortfall=stacked("shortfall"),
         weekly_cost=sum(piece.weekly_cost for piece in pieces),
-        group_names=tuple(g.name for g in problem.groups),
-        templates=problem.templates, days=problem.days,
+        group_names=names, templates=problem.templates, days=problem.days,
         num_variables=sum(piece.num_variables for piece in pieces),
-        num_rows=sum(piece.num_rows for piece in pieces), solve_seconds=seconds)
+        num_rows=sum(piece.num_rows for piece in pieces), solve_seconds=seconds,
+        cover=problem.cover, covered=stacked("covered") if covers else None,
+        covering=stacked("covering") if covers else None)
 
 
 def _tours(problem: ScheduleProblem, built: BuiltModel, counts: np.ndarray) -> tuple[Tour, ...]:
@@ -259,7 +338,8 @@ def schedule_table(schedule: Schedule) -> pd.DataFrame:
     """Agents per (group, template) on each day, as a planner's schedule template shows them.
 
     Columns: group, template, start, end (local clock times), one per day
-    (mon..sun), total (agent-days, the row sum) and agents (headcount).
+    (mon..sun), total (agent-days, the row sum) and agents (headcount); with
+    cover, ``covers`` (the groups whose work the row's agents may take).
     """
     names = _day_names(schedule.days)
     templates = {t.name: t for t in schedule.templates}
@@ -278,7 +358,13 @@ def schedule_table(schedule: Schedule) -> pd.DataFrame:
                         **dict(zip(names, per_day.tolist(), strict=True)),
                         "total": int(per_day.sum()), "agents": heads[(group, name)]})
     columns = ["group", "template", "start", "end", *names, "total", "agents"]
-    return pd.DataFrame.from_records(records, columns=columns)
+    table = pd.DataFrame.from_records(records, columns=columns)
+    if schedule.cover:  # which lower-tier groups' work each row's agents may take
+        covers = {}
+        for item in schedule.cover:
+            covers[item.group] = "+".join(filter(None, (covers.get(item.group), item.covers)))
+        table["covers"] = [covers.get(group, "") for group in table["group"]]
+    return table
 
 
 def expand_roster(schedule: Schedule, problem: ScheduleProblem,

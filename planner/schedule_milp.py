@@ -13,6 +13,9 @@ Integer headcount columns per group (full-time and part-time tours apart)
 carry the week's capacity row: productive agent-intervals of the tours, plus
 shortfall and dropped work, cover the week's requirement and async work.
 
+Cover (``ScheduleProblem.cover``: L2 may take L1 chats) adds columns and rows
+of its own: planner/schedule_cover.py.
+
 The search for a schedule within the gap is planner/schedule_search.py.
 """
 
@@ -23,6 +26,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+from planner.schedule_cover import (
+    CoverColumns,
+    add_cover,
+    add_precedence,
+    row_intervals,
+)
 from planner.schedule_problem import (
     TINY,
     GroupDemand,
@@ -128,10 +137,16 @@ class BuiltModel:
     late_cols: np.ndarray
     drop_cols: np.ndarray
     head_cols: np.ndarray           # integer headcount per group, full-time and part-time
+    cover_cols: tuple[CoverColumns, ...] = ()
 
 
-def build_model(problem: ScheduleProblem) -> BuiltModel:
-    """Assemble the MILP (see the module docstring) as sparse blocks."""
+def build_model(problem: ScheduleProblem,
+                lendable: dict[str, np.ndarray] | None = None) -> BuiltModel:
+    """Assemble the MILP (see the module docstring) as sparse blocks.
+
+    ``lendable`` (covering group -> bool per interval) limits where a group
+    may cover others' work (planner.schedule_cover); everywhere if not named.
+    """
     model = MilpModel()
     n, num_groups = problem.intervals, len(problem.groups)
     tours = eligible_tours(problem)
@@ -145,13 +160,18 @@ def build_model(problem: ScheduleProblem) -> BuiltModel:
     rows, cols, values = (np.concatenate(part) for part in cover_parts)
     cover = sparse.coo_matrix((values, (rows, cols)),
                               shape=(num_groups * n, model.num_cols)).tocsr()
-    short_cols, late_cols, drop_cols = (np.full((num_groups, n), -1) for _ in range(3))
-    for g, group in enumerate(problem.groups):
-        _add_group_rows(problem, model, cover, g, group, (short_cols, late_cols, drop_cols))
+    short_cols, late_cols, drop_cols, within_cols = (np.full((num_groups, n), -1) for _ in range(4))
+    needs = row_intervals(problem, lendable)
+    slack = (short_cols, late_cols, drop_cols, within_cols)
+    row_of = [_add_group_rows(problem, model, cover, g, group, needs[g], slack)
+              for g, group in enumerate(problem.groups)]
+    cover_cols = add_cover(problem, model, row_of, lendable)
+    add_precedence(problem, model, cover, cover_cols, slack)
     _add_limits(problem, model, tours, tour_cols)
-    head_cols = _add_headcount_cuts(problem, model, tours, tour_cols, (short_cols, drop_cols))
+    head_cols = _add_headcount_cuts(problem, model, tours, tour_cols, (short_cols, drop_cols),
+                                    cover_cols)
     return BuiltModel(model, index, tour_cols, break_cols, cover, short_cols, late_cols, drop_cols,
-                      head_cols)
+                      head_cols, cover_cols)
 
 
 def _add_day_shifts(model: MilpModel, index: _Index, tour_cols: np.ndarray) -> np.ndarray:
@@ -215,30 +235,34 @@ def _add_breaks(problem: ScheduleProblem, model: MilpModel, index: _Index, day_c
 
 
 def _add_group_rows(problem: ScheduleProblem, model: MilpModel, cover, g: int, group: GroupDemand,
-                    slack_cols) -> None:
-    """Capacity rows (synchronous cover plus async service) and the async backlog balance."""
+                    need: np.ndarray, slack_cols) -> np.ndarray:
+    """Capacity rows (synchronous cover plus async service) and the async backlog balance.
+
+    Returns the capacity row of each interval (-1 where there is none).
+    """
     n = problem.intervals
     dt = problem.interval_minutes * 60.0
     unit_penalty = problem.shortfall_penalty * group.hourly_cost * dt / 3600.0
     required = np.asarray(group.required, dtype=float)
     work = np.asarray(group.work_seconds, dtype=float) / dt
     has_async = bool((work > TINY).any())
-    need = (required > TINY) | has_async
     rows_at = np.flatnonzero(need)
-    short_cols, late_cols, drop_cols = slack_cols
+    short_cols, late_cols, drop_cols, within_cols = slack_cols
+    row_of = np.full(n, -1)
     if rows_at.size == 0:
-        return
+        return row_of
     cap_rows = model.add_rows(required[rows_at], np.inf)
     coo = cover[g * n + rows_at].tocoo()
     model.add_entries(cap_rows[coo.row], coo.col, group.productive_share * coo.data)
     short_at = np.flatnonzero(required > TINY)
     short = model.add_columns(np.full(short_at.size, unit_penalty), 0.0, required[short_at], False)
     short_cols[g, short_at] = short
-    row_of = np.full(n, -1)
     row_of[rows_at] = cap_rows
     model.add_entries(row_of[short_at], short, 1.0)
     if has_async:
-        _add_backlog(problem, model, group, row_of, unit_penalty, g, (late_cols, drop_cols))
+        _add_backlog(problem, model, group, row_of, unit_penalty, g,
+                     (late_cols, drop_cols, within_cols))
+    return row_of
 
 
 def _add_backlog(problem: ScheduleProblem, model: MilpModel, group: GroupDemand, cap_row_of,
@@ -248,7 +272,7 @@ def _add_backlog(problem: ScheduleProblem, model: MilpModel, group: GroupDemand,
     dt = problem.interval_minutes * 60.0
     work = np.asarray(group.work_seconds, dtype=float) / dt
     allowed = np.maximum(np.asarray(group.allowed_backlog_seconds, dtype=float), 0.0) / dt
-    late_cols, drop_cols = slack_cols
+    late_cols, drop_cols, within_cols = slack_cols
     balance = model.add_rows(work, work)
     served = model.add_columns(np.zeros(n), 0.0, np.inf, False)
     within = model.add_columns(np.zeros(n), 0.0, allowed, False)
@@ -256,6 +280,7 @@ def _add_backlog(problem: ScheduleProblem, model: MilpModel, group: GroupDemand,
     drop_at = np.flatnonzero(work > TINY)
     drop = model.add_columns(np.full(drop_at.size, unit_penalty * n), 0.0, work[drop_at], False)
     late_cols[g] = late
+    within_cols[g] = within
     drop_cols[g, drop_at] = drop
     model.add_entries(cap_row_of, served, -1.0)
     model.add_entries(balance, served, 1.0)
@@ -299,7 +324,7 @@ def _productive_intervals(problem: ScheduleProblem, k: int) -> float:
 
 
 def _add_headcount_cuts(problem: ScheduleProblem, model: MilpModel, tours, tour_cols,
-                        slack_cols) -> np.ndarray:
+                        slack_cols, cover_cols: tuple[CoverColumns, ...] = ()) -> np.ndarray:
     """Integer headcount per group and tour kind, and the week's capacity in whole agents.
 
     Summing a group's capacity rows over the week (the cyclic backlog balance
@@ -309,7 +334,9 @@ def _add_headcount_cuts(problem: ScheduleProblem, model: MilpModel, tours, tour_
     agents; stated over integer headcount columns (full-time and part-time
     apart, since their tours differ in length and cost) it lets HiGHS branch
     on, and round, the number of agents, which is where small groups' LP
-    bounds fall short (a group needing 2.05 agents' work pays for 3).
+    bounds fall short (a group needing 2.05 agents' work pays for 3). Cover
+    counts in the week's sum: +weight x z for the covered group, -z for the
+    covering one.
     """
     short_cols, drop_cols = slack_cols
     dt = problem.interval_minutes * 60.0
@@ -342,4 +369,8 @@ def _add_headcount_cuts(problem: ScheduleProblem, model: MilpModel, tours, tour_
                           group.productive_share * capacity[mine])
         slack = np.concatenate([short_cols[g][short_cols[g] >= 0], drop_cols[g][drop_cols[g] >= 0]])
         model.add_entries(np.full(slack.size, row[0]), slack, 1.0)
+        for pair in cover_cols:
+            if g in (pair.group, pair.covers):
+                value = pair.weight if g == pair.covers else -1.0
+                model.add_entries(np.full(pair.cols.size, row[0]), pair.cols, value)
     return np.concatenate(heads)

@@ -91,6 +91,20 @@ class GroupDemand:
     max_part_time_share: float | None = None  # of the group's headcount, on part-time tours
 
 
+@dataclass(frozen=True)
+class Cover:
+    """Agents of ``group`` may do the work of ``covers`` (a lower tier), interval by interval.
+
+    One covering agent counts ``weight`` agents of ``covers``: 1 for calls and
+    async work; 1/k for a chat group whose own agents hold k chats, since a
+    covering agent takes one item at a time (simulator/routing.py).
+    """
+
+    group: str
+    covers: str
+    weight: float = 1.0
+
+
 @dataclass(frozen=True, eq=False)
 class ScheduleProblem:
     """A week of demand, the shift templates and the limits on the answer."""
@@ -105,6 +119,7 @@ class ScheduleProblem:
     mip_gap: float = 0.01
     time_limit_seconds: float = 60.0
     seed: int = 0
+    cover: tuple[Cover, ...] = ()
 
     @property
     def intervals_per_day(self) -> int:
@@ -160,6 +175,17 @@ class Schedule:
     num_variables: int = 0
     num_rows: int = 0
     solve_seconds: float = 0.0
+    cover: tuple[Cover, ...] = ()
+    covered: np.ndarray | None = None   # (groups, n): other groups' agents doing this group's work
+    covering: np.ndarray | None = None  # (groups, n): this group's agents doing others' work
+
+    def effective_coverage(self, group: str) -> np.ndarray:
+        """A group's own coverage, less its agents covering others, plus the cover it gets
+        (in agents of the group)."""
+        g = self.group_names.index(group)
+        if self.covered is None or self.covering is None:
+            return self.coverage[g]
+        return self.coverage[g] - self.covering[g] + self.covered[g]
 
     def headcount(self, group: str | None = None) -> int:
         """Agents on tours, of one group or of all."""
@@ -207,6 +233,7 @@ def validate(problem: ScheduleProblem) -> None:
         _validate_template(template, step, problem.days)
     for group in problem.groups:
         _validate_group(group, problem.intervals, set(names))
+    _validate_cover(problem)
 
 
 def _validate_template(template: ShiftTemplate, step: int, days: int) -> None:
@@ -253,6 +280,20 @@ def _validate_group(group: GroupDemand, n: int, template_names: set[str]) -> Non
            f"groups.{group.name}.productive_share: must be in (0, 1], got {group.productive_share}")
     unknown = set(group.templates or ()) - template_names
     _check(not unknown, f"groups.{group.name}.templates: unknown templates {sorted(unknown)}")
+
+
+def _validate_cover(problem: ScheduleProblem) -> None:
+    groups = {g.name for g in problem.groups}
+    pairs = [(c.group, c.covers) for c in problem.cover]
+    for i, item in enumerate(problem.cover):
+        for field in ("group", "covers"):
+            _check(getattr(item, field) in groups,
+                   f"cover.{i}.{field}: must name a group of the problem, got "
+                   f"'{getattr(item, field)}'")
+        _check(item.group != item.covers,
+               f"cover.{i}.covers: must differ from the covering group, got '{item.covers}'")
+        _check(0.0 < item.weight <= 1.0, f"cover.{i}.weight: must be in (0, 1], got {item.weight}")
+    _check(len(set(pairs)) == len(pairs), f"cover: pairs must be unique, got {pairs}")
 
 
 def break_starts(rule: BreakRule, step: int) -> np.ndarray:

@@ -318,7 +318,18 @@ def _nobody(problem: ScheduleProblem, built: BuiltModel) -> np.ndarray:
 
 
 def independent_parts(problem: ScheduleProblem) -> list[ScheduleProblem]:
-    """Groups share nothing but the total headcount and the budget: solve them apart if unlimited."""
+    """Groups share nothing but the total headcount, the budget and cover: without the
+    limits, each group is solved alone, except that groups linked by cover are solved
+    together (in the order of their first group)."""
     if problem.max_headcount is not None or problem.weekly_budget is not None:
         return [problem]
-    return [replace(problem, groups=(group,)) for group in problem.groups]
+    part_of = {group.name: index for index, group in enumerate(problem.groups)}
+    for item in problem.cover:   # join the parts of both groups (the lower index wins)
+        old, new = sorted((part_of[item.group], part_of[item.covers]), reverse=True)
+        part_of = {name: new if part == old else part for name, part in part_of.items()}
+    parts: dict[int, list] = {}
+    for group in problem.groups:
+        parts.setdefault(part_of[group.name], []).append(group)
+    return [replace(problem, groups=tuple(groups),
+                    cover=tuple(c for c in problem.cover if part_of[c.group] == part))
+            for part, groups in parts.items()]

@@ -59,6 +59,8 @@ class RosterAgent:
     skills: tuple[str, ...]
     hourly_cost: float
     spells: tuple[Spell, ...]
+    # (lower tier, channels) whose work the agent takes when none of its own waits
+    cover: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def tier_index(self) -> int:
@@ -74,12 +76,14 @@ def build_roster(config: ScenarioConfig, calendar: Calendar,
             skills = config.channel_names()
         cost = config.tiers[group.tier].hourly_cost
         shifts = _GroupShifts(calendar, group)
+        cover = tuple((tier, tuple(c for c in CHANNELS if c in group.cover[tier]))
+                      for tier in TIERS if tier in group.cover)
         for member in range(group.count):
             agent_id = len(agents)
             spells = _agent_spells(config, calendar, registry, shifts, member, agent_id)
             name = group.names[member] if group.names else f"{group.name}-{member + 1:03d}"
             agents.append(RosterAgent(agent_id, name, group.name,
-                                      group.tier, skills, cost, spells))
+                                      group.tier, skills, cost, spells, cover))
     return tuple(agents)
 
 

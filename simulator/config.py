@@ -16,7 +16,13 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from simulator.config_base import (  # noqa: F401 (the scenario's names, re-exported)
     CHANNELS,
@@ -267,6 +273,11 @@ class AgentGroup(Model):
     ``(week + m) % len(shifts)`` in calendar week ``week`` (Monday to Sunday,
     0 for the week of the start date).
 
+    ``cover`` (lower tier -> channels) lets the agents take that tier's work
+    on those channels, at lower precedence: only when none of their own work
+    waits, and an arriving item goes to them only if no agent whose own work
+    it is is free (``planning.cover`` writes it into a planned roster).
+
     ``names`` (one per agent) and ``fixed_breaks`` (per weekday) come from a
     planned roster: with ``fixed_breaks`` the group's breaks and lunch are
     taken at those times instead of the ``shrinkage.in_shift`` break and lunch
@@ -283,15 +294,28 @@ class AgentGroup(Model):
     works_holidays: bool = False
     names: list[str] | None = None
     fixed_breaks: WeeklyBreaks | list[WeeklyBreaks] | None = None
+    cover: dict[TierName, list[ChannelName]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_name_per_agent(self) -> AgentGroup:
+        for tier in self.cover:
+            if TIERS.index(tier) >= TIERS.index(self.tier):
+                raise ValueError(f"cover.{tier}: must be a lower tier than the group's "
+                                 f"({self.tier}), got '{tier}'")
         if self.names is not None and len(self.names) != self.count:
             raise ValueError(f"names: needs one name per agent ({self.count}), got {len(self.names)}")
         if isinstance(self.fixed_breaks, list) and len(self.fixed_breaks) != len(self.shifts):
             raise ValueError(f"fixed_breaks: needs one entry per pattern of shifts "
                              f"({len(self.shifts)}), got {len(self.fixed_breaks)}")
         return self
+
+    @model_serializer(mode="wrap")
+    def _without_empty_cover(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Groups without cover dump (and hash) exactly as before the option existed.
+        data = handler(self)
+        if not self.cover:
+            data.pop("cover", None)
+        return data
 
     def pattern_of(self, member: int, week: int) -> int:
         """The weekly pattern ``member`` works in calendar week ``week`` (the rotation rule)."""
@@ -425,6 +449,11 @@ class ScenarioConfig(Model):
                     )
             if group.tier not in self.tiers:
                 raise ValueError(f"agents.{i}.tier: tier '{group.tier}' is not defined under tiers")
+            for tier, channels in group.cover.items():
+                unknown = [c for c in channels if c not in self.channels]
+                if unknown:
+                    raise ValueError(f"agents.{i}.cover.{tier}: must name channels the scenario "
+                                     f"defines, got '{unknown[0]}'")
         for name in self.channels:
             if not any(g.tier == "L1" and name in g.skills for g in self.agents):
                 raise ValueError(f"agents: no L1 group is skilled for channel '{name}', "

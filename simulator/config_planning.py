@@ -3,11 +3,11 @@ templates with break windows, tour rules, limits and solver settings."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
-from simulator.config_base import ChannelName, Model, PositiveMinutes, Share, TierName
+from simulator.config_base import TIERS, ChannelName, Model, PositiveMinutes, Share, TierName
 
 
 class SkillGroup(Model):
@@ -17,6 +17,15 @@ class SkillGroup(Model):
     tier: TierName
     channels: list[ChannelName] = Field(min_length=1)
     max_headcount: Annotated[int, Field(ge=0)] | None = None
+
+
+class CoverRule(Model):
+    """Agents of skill group ``group`` may take the work of the lower-tier skill
+    group ``covers`` (its channels, at its tier), but only when none of their own
+    work waits and no agent of ``covers`` is free: L2 taking L1 chats."""
+
+    group: str
+    covers: str
 
 
 class BreakWindow(Model):
@@ -135,3 +144,37 @@ class PlanningConfig(Model):
     days_off: Literal["fixed", "rotating"] = "fixed"
     max_consecutive_work_days: Annotated[int, Field(ge=1, le=13)] = 6
     min_rest_hours: Annotated[float, Field(ge=0.0, le=24.0)] = 11.0
+    # Opt-in: which skill groups may cover which lower-tier groups' work
+    # (planner: a joint schedule; simulator: agent groups' ``cover``).
+    cover: list[CoverRule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cover_rules(self) -> PlanningConfig:
+        if self.cover and not self.skill_groups:
+            raise ValueError("cover: needs planning.skill_groups to name the groups, "
+                             "got no skill groups")
+        tiers = {g.name: g.tier for g in self.skill_groups}
+        seen = set()
+        for i, rule in enumerate(self.cover):
+            for field in ("group", "covers"):
+                name = getattr(rule, field)
+                if name not in tiers:
+                    raise ValueError(f"cover.{i}.{field}: must name a skill group of "
+                                     f"planning.skill_groups, got '{name}'")
+            if TIERS.index(tiers[rule.covers]) >= TIERS.index(tiers[rule.group]):
+                raise ValueError(f"cover.{i}.covers: must be a group of a lower tier than "
+                                 f"{rule.group}'s ({tiers[rule.group]}), got '{rule.covers}' "
+                                 f"({tiers[rule.covers]})")
+            if (rule.group, rule.covers) in seen:
+                raise ValueError(f"cover.{i}: must not repeat a rule, got {rule.group} covers "
+                                 f"{rule.covers} twice")
+            seen.add((rule.group, rule.covers))
+        return self
+
+    @model_serializer(mode="wrap")
+    def _without_empty_cover(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Scenarios without the option dump (and hash) exactly as before it existed.
+        data = handler(self)
+        if not self.cover:
+            data.pop("cover", None)
+        return data

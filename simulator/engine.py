@@ -123,16 +123,18 @@ class Engine:
         self._build_pools(queue_count)
 
     def _build_pools(self, queue_count: int) -> None:
-        """Agents with the same tier and queues share one idle heap (routing.IdlePools)."""
+        """Agents with the same tier, queues and cover share one idle heap (routing.IdlePools)."""
         pools: dict[tuple, int] = {}
         for runtime in self.agents:
-            pools.setdefault((runtime.tier, runtime.queues), len(pools))
+            pools.setdefault((runtime.tier, runtime.queues, runtime.cover), len(pools))
         self.idle = IdlePools(len(pools), queue_count)
-        for (_, queues), pool in pools.items():
+        for (_, queues, cover), pool in pools.items():
             for queue in queues:
                 self.idle.serve(queue, pool, with_slots=queue == self.live_queue.get(CHANNELS.index("chat"), -1))
+            for queue in cover:
+                self.idle.cover(queue, pool)
         for runtime in self.agents:
-            pool = pools[(runtime.tier, runtime.queues)]
+            pool = pools[(runtime.tier, runtime.queues, runtime.cover)]
             runtime.idle_heap = self.idle.idle[pool]
             runtime.slot_heap = self.idle.slots[pool]
 
@@ -143,7 +145,19 @@ class Engine:
         chat_queue = self.live_queue.get(CHANNELS.index("chat"), -1)
         if chat_queue not in queues:
             chat_queue = -1
-        return AgentRuntime(agent, tuple(queues), chat_queue, self.chat_limit)
+        return AgentRuntime(agent, tuple(queues), chat_queue, self.chat_limit,
+                            self._cover_queues(agent, queues))
+
+    def _cover_queues(self, agent: RosterAgent, own: list[int]) -> tuple[int, ...]:
+        """The lower-tier queues an agent covers: live ones at L1, then offline work."""
+        cover = []
+        for tier, channels in agent.cover:
+            tier_index = TIERS.index(tier)
+            for channel in (CHANNELS.index(c) for c in channels):
+                if tier_index == 0 and channel in self.live_queue:
+                    cover.append(self.live_queue[channel])
+                cover.append(self.work_queue[(tier_index, channel)])
+        return tuple(q for q in dict.fromkeys(cover) if q not in own)
 
     def _build_policies(self) -> None:
         config = self.config
@@ -379,6 +393,8 @@ class Engine:
                 item = queues.head(agent.queues[0])
             else:
                 item = queues.best(agent.queues)
+            if item is None and agent.cover:  # lower-tier work only when none of its own waits
+                item = queues.best(agent.cover)
             if item is None:
                 break
             queues.pop(item.queue)

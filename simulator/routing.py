@@ -12,6 +12,13 @@ limit stays in the live-chat pool keyed by (chats held, free since). An entry
 carries the agent's availability version; when an agent is taken or leaves,
 its version changes and its other entries become stale, skipped on pop.
 Dispatch never scans all agents or all waiting items.
+
+Cover (``AgentGroup.cover``: L2 taking L1 chats) is a second rank of
+candidates: a queue's cover heaps are the idle heaps of higher-tier pools
+that may take its work, tried only when none of its own heaps has an agent.
+A covering agent who frees up looks at its cover queues only when its own
+are empty (the engine's ``_next_work``), and takes one covered item at a
+time, so it is back to its own work as soon as that item is done.
 """
 
 from __future__ import annotations
@@ -88,12 +95,13 @@ class IdlePools:
     agent's entries are stale and skipped when they reach the top.
     """
 
-    __slots__ = ("candidates", "idle", "slots")
+    __slots__ = ("candidates", "covers", "idle", "slots")
 
     def __init__(self, pools: int, queues: int) -> None:
         self.idle: list[list] = [[] for _ in range(pools)]
         self.slots: list[list] = [[] for _ in range(pools)]
         self.candidates: list[list[list]] = [[] for _ in range(queues)]
+        self.covers: list[list[list]] = [[] for _ in range(queues)]
 
     def serve(self, queue: int, pool: int, with_slots: bool) -> None:
         """Let ``pool`` serve ``queue`` (idle agents; partly busy chat agents too)."""
@@ -101,10 +109,26 @@ class IdlePools:
         if with_slots:
             self.candidates[queue].append(self.slots[pool])
 
+    def cover(self, queue: int, pool: int) -> None:
+        """Let ``pool``'s idle agents take ``queue``'s work when none of its own agents is free."""
+        self.covers[queue].append(self.idle[pool])
+
     def take(self, queue: int):
-        """The longest-idle current agent among the heaps serving ``queue``, or None."""
+        """The longest-idle current agent among the heaps serving ``queue``, else among
+        its cover heaps, or None."""
         best = None
         for heap in self.candidates[queue]:
+            while heap and heap[0][2] != heap[0][3].version:
+                heappop(heap)
+            if heap and (best is None or heap[0] < best[0]):
+                best = heap
+        if best is not None:
+            return heappop(best)[3]
+        return self._take_cover(queue) if self.covers[queue] else None
+
+    def _take_cover(self, queue: int):
+        best = None
+        for heap in self.covers[queue]:
             while heap and heap[0][2] != heap[0][3].version:
                 heappop(heap)
             if heap and (best is None or heap[0] < best[0]):

@@ -27,6 +27,7 @@ class AgentRuntime:
         "available",
         "chat_limit",
         "chat_queue",
+        "cover",
         "drained",
         "held",
         "id",
@@ -39,10 +40,11 @@ class AgentRuntime:
     )
 
     def __init__(self, agent: RosterAgent, queues: tuple[int, ...], chat_queue: int,
-                 chat_limit: int) -> None:
+                 chat_limit: int, cover: tuple[int, ...] = ()) -> None:
         self.id = agent.id
         self.tier = agent.tier_index
         self.queues = queues
+        self.cover = cover  # lower-tier queues, served only when ``queues`` are empty
         self.chat_queue = chat_queue
         self.chat_limit = chat_limit
         self.version = 0

@@ -28,3 +28,17 @@ def test_readme_scenario_example_validates_and_runs(tmp_path):
 def test_readme_commands_exist():
     for command in re.findall(r"^supportsim (\w+)", README, re.MULTILINE):
         assert command in cli.commands, command
+
+
+def test_readme_cover_example_validates_over_the_baseline(tmp_path):
+    from planner.plan import cover_pairs, cover_skills
+    from simulator.loading import load_scenario
+
+    block = re.search(r"```yaml\n(planning:\n  skill_groups:.*?cover:.*?)```", README,
+                      re.DOTALL).group(1)
+    shutil.copy(ROOT / "scenarios/baseline.yaml", tmp_path / "baseline.yaml")
+    (tmp_path / "cover.yaml").write_text("extends: baseline.yaml\n" + block)
+    config = load_scenario(tmp_path / "cover.yaml", ())
+    assert [(c.group, c.covers, c.weight) for c in cover_pairs(config)] == [
+        ("L2", "L1_phone", 1.0), ("L2", "L1_chat", 1 / config.channels["chat"].concurrency)]
+    assert cover_skills(config) == {"L2": {"L1": ["phone", "chat"]}}

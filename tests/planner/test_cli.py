@@ -80,6 +80,15 @@ BAD_INPUTS = [
      "agents.0.skills: names channel 'chat' that the scenario does not define"),
     ({"extends": "nowhere.yaml"}, "extends: file 'nowhere.yaml' not found"),
     ({"routing": {"shift_end": "sometimes"}}, "routing.shift_end"),
+    ({"planning": {"skill_groups": [{"name": "phone", "tier": "L1", "channels": ["phone"]}],
+                   "cover": [{"group": "L2", "covers": "phone"}]}},
+     "planning.cover.0.group: must name a skill group of planning.skill_groups, got 'L2'"),
+    ({"planning": {"skill_groups": [{"name": "phone", "tier": "L1", "channels": ["phone"]},
+                                    {"name": "L2", "tier": "L2", "channels": ["phone"]}],
+                   "cover": [{"group": "phone", "covers": "L2"}]}},
+     "planning.cover.0.covers: must be a group of a lower tier than phone's (L1), got 'L2' (L2)"),
+    ({"planning": {"cover": [{"group": "L2", "covers": "phone"}]}},
+     "planning.cover: needs planning.skill_groups to name the groups, got no skill groups"),
 ]
 
 

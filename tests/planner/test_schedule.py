@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from planner.runner import ReplicationPool
 from planner.schedule import (
     BreakRule,
+    Cover,
     GroupDemand,
     ScheduleProblem,
     ShiftTemplate,
@@ -371,3 +372,103 @@ def test_groups_solved_in_parallel_match_a_serial_solve():
     assert parallel.objective == serial.objective
     assert len(cache) == 2
     assert solve_schedule(problem, cache).tours == serial.tours     # from the cache
+
+
+def _cover_problem(cover: bool) -> ScheduleProblem:
+    """L1 needs 2 agents 09:00-17:00 every day (14 agent-days), L2 one Mon-Sat (6).
+
+    Alone, L1 pays for 3 agents and L2 for 2 (4,800). With L2 covering L1, 20
+    agent-days need 4 agents, and L2's own 6 need 2 of them: 2 L1 and 2 L2
+    (4,000) is the optimum, e.g. days off Tue-Wed and Thu-Fri for L1, Sun-Mon and
+    Sat-Sun for L2, whose spare days cover L1 on Tue-Fri.
+    """
+    l1 = _group(2.0 * _hours(9, 17))
+    l2 = replace(_group(1.0 * _hours(9, 17, on_days=range(6))), name="L2", hourly_cost=30.0)
+    pairs = (Cover("L2", "L1_phone"),) if cover else ()
+    return ScheduleProblem(STEP, (l1, l2), (ShiftTemplate("day", 9 * 60, 480),), cover=pairs)
+
+
+def test_a_higher_tier_covering_lower_tier_work_is_cheaper_when_it_has_spare_days():
+    alone = solve_schedule(_cover_problem(cover=False))
+    assert alone.objective == pytest.approx(4800.0)
+    assert (alone.headcount("L1_phone"), alone.headcount("L2")) == (3, 2)
+    schedule = solve_schedule(_cover_problem(cover=True))
+    assert schedule.status == "optimal"
+    assert schedule.weekly_cost == pytest.approx(4000.0)
+    assert schedule.objective == pytest.approx(4000.0, abs=0.01)   # plus a trace per cover
+    assert (schedule.headcount("L1_phone"), schedule.headcount("L2")) == (2, 2)
+    assert schedule.short_intervals() == []
+    # four L2 agent-days (8 h of 15-min intervals each) do L1 work; each L1 interval is covered
+    assert schedule.covered[0].sum() == pytest.approx(4 * 32)
+    assert schedule.covering[1].sum() == pytest.approx(4 * 32)
+    on = _hours(9, 17)
+    assert (schedule.effective_coverage("L1_phone")[on] >= 2 - 1e-6).all()
+    assert (schedule.effective_coverage("L2")[_hours(9, 17, on_days=range(6))] >= 1 - 1e-6).all()
+
+
+def test_cover_joins_only_the_groups_it_links():
+    from planner.schedule_search import independent_parts
+
+    chat = replace(_group(1.0 * _hours(9, 17)), name="L1_chat")
+    problem = replace(_cover_problem(cover=True), groups=(
+        _cover_problem(cover=True).groups[0], chat, _cover_problem(cover=True).groups[1]))
+    parts = independent_parts(problem)
+    assert [[g.name for g in part.groups] for part in parts] == [["L1_phone", "L2"], ["L1_chat"]]
+    assert [part.cover for part in parts] == [problem.cover, ()]
+    schedule = solve_schedule(problem)
+    assert schedule.group_names == ("L1_phone", "L1_chat", "L2")
+    assert schedule.covered[1].sum() == 0.0      # rows stay in the problem's group order
+
+
+def test_cover_must_name_groups_of_the_problem():
+    problem = replace(_cover_problem(cover=False), cover=(Cover("L3", "L1_phone"),))
+    with pytest.raises(ValueError, match="cover.0.group: must name a group of the problem, got 'L3'"):
+        solve_schedule(problem)
+
+
+def test_cover_under_a_total_headcount_limit_is_one_joint_model():
+    # the limit binds the whole problem; cover still saves the third L1 agent
+    problem = replace(_cover_problem(cover=True), max_headcount=4)
+    schedule = solve_schedule(problem)
+    assert schedule.headcount() == 4
+    assert schedule.weekly_cost == pytest.approx(4000.0)
+    assert schedule.short_intervals() == []
+
+
+def test_a_tier_with_async_work_lends_only_capacity_left_after_its_own():
+    # L2's one agent (09:00-17:00 on weekdays) gets 0.9 agents of work per interval
+    # 09:00-13:00, which may stay open until 17:00. Fluid, it could defer 3.6 of it to
+    # cover L1's 11:00-12:00 and still cover 13:00-15:00 (26.4 of its 32 agent-intervals);
+    # serving its own work first, as the simulator does, it has no half agent spare
+    # before 13:00, so L1 keeps an agent of its own, and L2 lends nothing in the morning.
+    weekdays = range(5)
+    morning = _hours(9, 13, on_days=weekdays)
+    work = morning * 0.9 * STEP * 60.0
+    day_index = np.arange(WEEK) // PER_DAY
+    since_nine = np.array([work[(day_index == d)].cumsum() for d in range(7)]).ravel()
+    allowed = since_nine * _hours(9, 17, on_days=weekdays)
+    l2 = GroupDemand("L2", 30.0, np.zeros(WEEK), work, allowed, np.ones(WEEK, dtype=bool))
+    l1 = _group(1.0 * (_hours(11, 12, on_days=weekdays) | _hours(13, 15, on_days=weekdays)))
+    problem = ScheduleProblem(STEP, (l1, l2), (ShiftTemplate("day", 9 * 60, 480),),
+                              cover=(Cover("L2", "L1_phone"),), shortfall_penalty=100.0)
+    schedule = solve_schedule(problem)
+    assert schedule.headcount("L2") == 1
+    assert schedule.headcount("L1_phone") == 1
+    assert schedule.covering[1][morning].sum() == 0.0
+    assert schedule.short_intervals() == []
+
+
+def test_a_joint_schedule_that_costs_more_than_the_groups_alone_is_not_kept():
+    # the joint model's search may stop short of its optimum; the schedules alone
+    # (no cover) are then the answer, with the joint model's bound
+    from planner.schedule import _better, solve_part
+
+    part = _cover_problem(cover=True)
+    alone = [solve_part(replace(part, groups=(g,), cover=())) for g in part.groups]
+    joint = solve_part(part)
+    assert _better(part, joint, alone) is joint
+    worse = replace(joint, objective=joint.objective + 1000.0)
+    kept = _better(part, worse, alone)
+    assert kept.objective == pytest.approx(4800.0) and kept.bound == pytest.approx(joint.bound)
+    assert kept.group_names == ("L1_phone", "L2") and not kept.covering.any()
+    assert sum(t.count for t in kept.tours) == 5

@@ -10,7 +10,8 @@ DAY_SHIFT = {d: ["08:00-16:00"] for d in ("mon", "tue", "wed", "thu", "fri")}
 
 
 @st.composite
-def small_scenarios(draw) -> dict:
+def small_scenarios(draw, cover: bool = False) -> dict:
+    """A small scenario; with ``cover`` the L2 agent also covers L1 phone, chat and email."""
     chat_k = draw(st.integers(1, 3))
     phone_patience = draw(st.sampled_from([None, 60.0, 300.0]))
     escalate = draw(st.sampled_from([0.0, 0.3]))
@@ -53,7 +54,8 @@ def small_scenarios(draw) -> dict:
         "agents": [
             {"name": "l1", "tier": "L1", "count": agents_l1, "skills": ["phone", "chat", "email"],
              "shifts": [week]},
-            {"name": "l2", "tier": "L2", "count": 1, "skills": [], "shifts": [week]},
+            {"name": "l2", "tier": "L2", "count": 1, "skills": [], "shifts": [week],
+             **({"cover": {"L1": ["phone", "chat", "email"]}} if cover else {})},
             {"name": "l3", "tier": "L3", "count": 1, "skills": [], "shifts": [week]},
         ],
         "shrinkage": {"in_shift": [

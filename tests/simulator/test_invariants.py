@@ -77,6 +77,20 @@ def test_no_agent_holds_more_than_its_concurrency(data, seed):
     assert (solo["held"] == 1).all()
 
 
+@given(small_scenarios(cover=True), st.integers(0, 2**31 - 1))
+def test_covering_agents_take_one_item_at_a_time_and_every_ticket_ends_once(data, seed):
+    config, result, datasets = _run(data, seed)
+    events = result.events.to_pandas()
+    work = _held_by_agent(events)
+    l1 = {a.id for a in result.roster if a.tier == "L1"}
+    assert work["held"].between(0, config.channels["chat"].concurrency).all()
+    assert (work.loc[~work["agent"].isin(l1), "held"] <= 1).all()
+    tickets = datasets.tickets
+    ended = tickets["status"].isin(["solved", "closed"])
+    assert (ended != tickets["open_at_horizon"]).all()
+    assert events[events["event"] == int(Event.ARRIVE)]["ticket"].is_unique
+
+
 @given(small_scenarios(), st.integers(0, 2**31 - 1))
 def test_agents_work_only_while_logged_in(data, seed):
     _, result, datasets = _run(data, seed)
