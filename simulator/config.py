@@ -45,6 +45,7 @@ from simulator.config_base import (  # noqa: F401 (the scenario's names, re-expo
     WeeklyHoursText,
     check_mix,
     check_ranges,
+    dump_without_empty,
 )
 from simulator.config_planning import (  # noqa: F401
     BreakWindow,
@@ -311,11 +312,7 @@ class AgentGroup(Model):
 
     @model_serializer(mode="wrap")
     def _without_empty_cover(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # Groups without cover dump (and hash) exactly as before the option existed.
-        data = handler(self)
-        if not self.cover:
-            data.pop("cover", None)
-        return data
+        return dump_without_empty(self, handler, "cover")
 
     def pattern_of(self, member: int, week: int) -> int:
         """The weekly pattern ``member`` works in calendar week ``week`` (the rotation rule)."""

@@ -6,7 +6,7 @@ targets, KPI bands, QA, alerts) and ``config_planning`` (what the planner needs)
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,6 +34,16 @@ class ConfigError(ValueError):
 
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def dump_without_empty(model: BaseModel, handler, name: str) -> dict[str, Any]:
+    """``model``'s dump (a wrap serializer's ``handler``) without field ``name`` when
+    it is empty: scenarios that leave an option out dump (and hash) exactly as
+    they did before the option existed."""
+    data = handler(model)
+    if not getattr(model, name):
+        data.pop(name, None)
+    return data
 
 
 def check_mix(mix: dict[str, float], what: str) -> dict[str, float]:

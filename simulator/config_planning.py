@@ -7,7 +7,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, SerializerFunctionWrapHandler, model_serializer, model_validator
 
-from simulator.config_base import TIERS, ChannelName, Model, PositiveMinutes, Share, TierName
+from simulator.config_base import (
+    TIERS,
+    ChannelName,
+    Model,
+    PositiveMinutes,
+    Share,
+    TierName,
+    dump_without_empty,
+)
 
 
 class SkillGroup(Model):
@@ -173,8 +181,4 @@ class PlanningConfig(Model):
 
     @model_serializer(mode="wrap")
     def _without_empty_cover(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # Scenarios without the option dump (and hash) exactly as before it existed.
-        data = handler(self)
-        if not self.cover:
-            data.pop("cover", None)
-        return data
+        return dump_without_empty(self, handler, "cover")

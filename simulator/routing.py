@@ -116,21 +116,18 @@ class IdlePools:
     def take(self, queue: int):
         """The longest-idle current agent among the heaps serving ``queue``, else among
         its cover heaps, or None."""
-        best = None
-        for heap in self.candidates[queue]:
-            while heap and heap[0][2] != heap[0][3].version:
-                heappop(heap)
-            if heap and (best is None or heap[0] < best[0]):
-                best = heap
-        if best is not None:
-            return heappop(best)[3]
-        return self._take_cover(queue) if self.covers[queue] else None
-
-    def _take_cover(self, queue: int):
-        best = None
-        for heap in self.covers[queue]:
-            while heap and heap[0][2] != heap[0][3].version:
-                heappop(heap)
-            if heap and (best is None or heap[0] < best[0]):
-                best = heap
+        best = _longest_idle(self.candidates[queue])
+        if best is None and self.covers[queue]:
+            best = _longest_idle(self.covers[queue])
         return heappop(best)[3] if best is not None else None
+
+
+def _longest_idle(heaps: list[list]) -> list | None:
+    """The heap whose current top agent has been idle longest (stale tops dropped)."""
+    best = None
+    for heap in heaps:
+        while heap and heap[0][2] != heap[0][3].version:
+            heappop(heap)
+        if heap and (best is None or heap[0] < best[0]):
+            best = heap
+    return best
