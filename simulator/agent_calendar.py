@@ -2,7 +2,9 @@
 
 The agent logs in at the start of each worked spell, leaves for each in-shift
 block once the item in hand is done (the block then lasts its full length,
-within the shift), comes back, and logs out at the end of the spell. At the
+within the shift), comes back, and logs out at the end of the spell; one whose
+item in hand or block ran to the end of the shift logs out then and takes no
+new work before its next shift. At the
 end of the shift ``routing.shift_end`` decides what happens to asynchronous
 work in hand: ``finish`` it (overtime), or hand it back to its queue, keeping
 its place, with the work left (``resume``) or all of it (``restart``), as
@@ -86,6 +88,7 @@ def _leave(engine: Engine, runtime: AgentRuntime, hand_over: bool, until: float)
             runtime.drained = None
             return
     yield drained
+
 
 def _hand_over(engine: Engine, agent: AgentRuntime) -> None:
     """The asynchronous item in hand goes back to its queue, keeping its place."""
