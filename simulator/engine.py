@@ -363,7 +363,7 @@ class Engine:
         ticket = item.ticket
         self.out(PACK(now, E_COMPLETE, ticket.id, item.number, agent.id, item.tier,
                          ticket.channel, agent.held, item.work))
-        item.state = 3  # done
+        item.state, item.timer = 3, None  # done; and no item <-> timer cycle for the GC
         agent.held -= 1
         agent.version += 1
         lifecycle.after_work(self, ticket, item, agent.id, now)
