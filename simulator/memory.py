@@ -55,10 +55,12 @@ class Handover(Generic[T]):
         return value
 
 
-def without_tables(result: EngineResult) -> EngineResult:
-    """``result`` with empty (typed) event log and attribute table, the rest unchanged."""
-    return dataclasses.replace(result, events=result.events.schema.empty_table(),
-                               attributes=result.attributes.schema.empty_table())
+def without_tables(result: EngineResult,
+                   tables: tuple[str, ...] = ("events", "attributes")) -> EngineResult:
+    """``result`` with empty (typed) ``tables`` (default: the event log and the attribute
+    table), the rest unchanged."""
+    return dataclasses.replace(result, **{name: getattr(result, name).schema.empty_table()
+                                          for name in tables})
 
 
 def only_tables(datasets: Datasets, keep: tuple[str, ...]) -> Datasets:

@@ -68,3 +68,11 @@ def test_datasets_from_a_handover_equal_those_from_the_result():
         assert getattr(handed, name).equals(getattr(kept, name)), name
     with pytest.raises(RuntimeError):  # the engine's tables went with the handover
         handover.peek()
+
+
+def test_without_tables_can_drop_the_attribute_table_alone():
+    config = load_scenario(ROOT / "scenarios/baseline.yaml", ("calendar.days=1",))
+    result = simulate(config, 2)
+    light = without_tables(result, ("attributes",))
+    assert light.attributes.num_rows == 0 and light.attributes.schema == result.attributes.schema
+    assert light.events is result.events
