@@ -35,7 +35,7 @@ from simulator.engine import EngineResult
 from simulator.intervals import build_intervals
 from simulator.labels import text_column
 from simulator.lifecycle import EVENT_STATUS
-from simulator.memory import return_free_memory
+from simulator.memory import Handover, return_free_memory, without_tables
 from simulator.periods import split_by_day
 from simulator.qa import build_qa_reviews
 from simulator.recorder import Event, Status
@@ -76,11 +76,15 @@ class Datasets:
         return split_by_day(self.agent_states, self.calendar)
 
 
-def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
+def build_datasets(config: ScenarioConfig, result: EngineResult | Handover[EngineResult]) -> Datasets:
     """Every table, from the engine's log and attribute table.
 
     Freed memory is handed back before each step (memory.py: a supplement; no value
-    changes), so a step's temporaries do not pile up on the last one's."""
+    changes), so a step's temporaries do not pile up on the last one's. Given a
+    ``Handover``, the attribute table is dropped once the contacts are built and the log
+    after the last step reading it (a caller keeps ``memory.without_tables`` of it)."""
+    handed = isinstance(result, Handover)
+    result = result.take() if isinstance(result, Handover) else result
     return_free_memory()  # the simulation's working state is gone by now
     events = event_frame(result.events)
     attributes = result.attributes
@@ -90,6 +94,8 @@ def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
             if name not in attributes.column_names})
     calendar, horizon, roster = result.calendar, result.calendar.sim_end, result.roster
     contacts = _freeing(build_contacts, config, events, attributes)
+    del attributes  # read by the contacts only: if handed over, dropped now
+    result = without_tables(result, ("attributes",)) if handed else result
     # The whole log stands in for the tickets' own events (every per-ticket value is
     # reindexed to the tickets); a filtered copy of it cost a second log in memory.
     tickets = _freeing(build_tickets, config, result, events, contacts)
@@ -100,7 +106,9 @@ def build_datasets(config: ScenarioConfig, result: EngineResult) -> Datasets:
     daily = _freeing(build_daily, config, calendar, contacts, tickets, intervals, horizon)
     by_day = _freeing(split_by_day, states, calendar)
     work = _freeing(work_items, events, roster, calendar)
-    del events
+    del events, result  # nothing below reads the engine's tables
+    if handed:  # and nothing else holds them
+        return_free_memory()
     agent_daily = _freeing(build_agent_daily, config, calendar, roster, by_day, work, tickets,
                            qa_reviews, horizon)
     datasets = Datasets(contacts, tickets, audit, states, intervals, horizon, daily=daily,

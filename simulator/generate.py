@@ -31,7 +31,7 @@ from simulator.engine import simulate
 from simulator.enrich import build_directory
 from simulator.export import file_sha256, with_timestamps, write_json, write_run_folder
 from simulator.loading import dump_scenario
-from simulator.memory import only_tables, return_free_memory, without_tables
+from simulator.memory import Handover, only_tables, return_free_memory, without_tables
 from simulator.messiness import check_level, expected_answers, make_messy, true_parameters
 from simulator.pipeline import scenario_hash
 from simulator.shapes import SHAPE_INPUTS, ShapeError, ShapeOptions, build_shape, table_names
@@ -141,10 +141,11 @@ def run_generate(config: ScenarioConfig, seed: int, out: Path, request: Generate
                 "formats": list(request.formats),
                 "tables": list(request.tables) if request.tables else None,
                 "messy": request.messy, "csat_three": request.options.csat_three}
-    result = simulate(config, seed, progress=lambda done, total: report("simulating", done, total))
+    engine = Handover(simulate(config, seed,
+                               progress=lambda done, total: report("simulating", done, total)))
     report("shaping tables", 0, None)
-    datasets = build_datasets(config, result)
-    result = without_tables(result)  # every shape is built from the datasets
+    result = without_tables(engine.peek())  # every shape is built from the datasets
+    datasets = build_datasets(config, engine)  # (which drops the engine's tables once read)
     if request.messy == "none" and SHAPE_INPUTS[request.shape] is not None:
         datasets = only_tables(datasets, SHAPE_INPUTS[request.shape])  # (messy: KPIs read all)
         return_free_memory()

@@ -49,6 +49,7 @@ import pandas as pd
 from simulator.config import CHANNELS, ScenarioConfig
 from simulator.kpi_definitions import DEFINITIONS, KpiDefinition  # noqa: F401 (re-exported)
 from simulator.kpi_status import band_for, status, status_table  # noqa: F401 (re-exported)
+from simulator.memory import return_free_memory
 from simulator.periods import period_labels
 from simulator.queue_stats import service_level_counts
 from simulator.recorder import AgentState
@@ -431,7 +432,9 @@ def compute_kpis(config: ScenarioConfig, datasets: Datasets, roster) -> dict:
             values["service_level"] = values["sla_first_response_compliance"]
         values["occupancy"] = channel_occupancy(datasets.intervals, name)
         channels[name] = values
+        return_free_memory()  # the channel's row copies (memory.py), before the next
     overall = contact_kpis(config, contacts, False, 0.0) | ticket_kpis(tickets, horizon)
+    return_free_memory()
     overall.update(staffing_kpis(datasets.agent_states, config))
     overall["cost_per_ticket"] = _ratio(overall.get("agent_cost", math.nan), overall["tickets"])
     overtime = overtime_hours(datasets.agent_states, roster, horizon)
@@ -442,6 +445,7 @@ def compute_kpis(config: ScenarioConfig, datasets: Datasets, roster) -> dict:
         if len(by_day) else math.nan
     if "chat" in config.channels:
         channels["chat"].update(chat_kpis(config, datasets, roster))
+    return_free_memory()
     per_tier = tickets_per_agent_day(work, by_day, work["tier"].to_numpy(), by_day["tier"].to_numpy())
     cards, reviews = datasets.agent_daily, datasets.qa_reviews
     overall.update(_as_dict(scorecard_measures(cards, reviews)))

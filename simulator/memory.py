@@ -8,6 +8,10 @@ Two tools, in order of weight:
   itself is not written). The tables are the run's largest inputs, about 0.6
   KB per ticket. :func:`only_tables` does the same for the dataset tables a
   shape does not read (the Zendesk shapes read the tickets and the audit trail).
+- :class:`Handover`: an engine result passed on with its only reference, so
+  ``build_datasets`` can drop the log and attribute table as soon as its last
+  step reading them is done (before the agent scorecards, the largest step
+  after them), rather than holding them to the end of a run.
 - :func:`return_free_memory`: a supplement, not a fix. Dataset building frees
   many large temporaries; glibc keeps the freed heap pages mapped (its mmap
   threshold rises after the first large frees, so later arrays come from the
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -30,11 +34,33 @@ from simulator.engine import EngineResult
 if TYPE_CHECKING:  # datasets.py imports this module
     from simulator.datasets import Datasets
 
+T = TypeVar("T")
 
-def without_tables(result: EngineResult) -> EngineResult:
-    """``result`` with empty (typed) event log and attribute table, the rest unchanged."""
-    return dataclasses.replace(result, events=result.events.schema.empty_table(),
-                               attributes=result.attributes.schema.empty_table())
+
+class Handover(Generic[T]):
+    """A value handed on: the receiver takes it (:meth:`take`, once) and so holds the only
+    reference, if the giver kept none; :meth:`peek` reads it meanwhile."""
+
+    def __init__(self, value: T) -> None:
+        self._value: T | None = value
+
+    def peek(self) -> T:
+        if self._value is None:
+            raise RuntimeError("the value was taken")
+        return self._value
+
+    def take(self) -> T:
+        value = self.peek()
+        self._value = None
+        return value
+
+
+def without_tables(result: EngineResult,
+                   tables: tuple[str, ...] = ("events", "attributes")) -> EngineResult:
+    """``result`` with empty (typed) ``tables`` (default: the event log and the attribute
+    table), the rest unchanged."""
+    return dataclasses.replace(result, **{name: getattr(result, name).schema.empty_table()
+                                          for name in tables})
 
 
 def only_tables(datasets: Datasets, keep: tuple[str, ...]) -> Datasets:

@@ -20,6 +20,7 @@ from simulator.engine import EngineResult, simulate
 from simulator.export import with_timestamps, write_csv, write_json, write_parquet, write_run_folder
 from simulator.kpis import compute_kpis
 from simulator.loading import dump_scenario
+from simulator.memory import Handover, without_tables
 from simulator.summary import summary_markdown
 
 TABLES = ("tickets", "contacts", "events", "agent_states", "intervals", "daily", "agent_daily",
@@ -40,16 +41,23 @@ def scenario_hash(config: ScenarioConfig) -> str:
 
 def run_simulation(config: ScenarioConfig, seed: int, out: Path, force: bool = False,
                    progress: Callable[[int, int], None] | None = None) -> RunOutcome:
-    result = simulate(config, seed, progress=progress)
-    datasets = build_datasets(config, result)
-    kpis = compute_kpis(config, datasets, result.roster)
-    breakdowns = kpi_breakdowns(config, datasets)
-    alerts = build_alerts(config, result.calendar, datasets.daily, datasets.tickets)
+    """Simulate, write the engine's two tables, build the datasets (which drop the
+    engine's tables once read: ``memory.Handover``), then the KPIs and the rest.
+
+    The outcome's ``result`` has the roster and calendar but no event log or attribute
+    table (they are in the run folder's Parquet files)."""
+    engine = Handover(simulate(config, seed, progress=progress))
+    result = without_tables(engine.peek())
+    done: dict = {}
 
     def fill(folder: Path) -> None:
         (folder / "scenario.resolved.yaml").write_text(dump_scenario(config), encoding="utf-8")
-        write_parquet(result.events, folder / "event_log.parquet")
-        write_parquet(result.attributes, folder / "ticket_attributes.parquet")
+        write_parquet(engine.peek().events, folder / "event_log.parquet")
+        write_parquet(engine.peek().attributes, folder / "ticket_attributes.parquet")
+        datasets = done["datasets"] = build_datasets(config, engine)
+        kpis = done["kpis"] = compute_kpis(config, datasets, result.roster)
+        breakdowns = kpi_breakdowns(config, datasets)
+        alerts = build_alerts(config, result.calendar, datasets.daily, datasets.tickets)
         for name in TABLES:
             frame = with_timestamps(getattr(datasets, name), result.calendar)
             write_parquet(frame, folder / f"{name}.parquet")
@@ -65,4 +73,4 @@ def run_simulation(config: ScenarioConfig, seed: int, out: Path, force: bool = F
                 "seed": seed, "replication": 0, "scenario_sha256": scenario_hash(config),
                 "timezone": config.calendar.timezone}
     folder = write_run_folder(out, force, fill, manifest)
-    return RunOutcome(folder, kpis, datasets, result)
+    return RunOutcome(folder, done["kpis"], done["datasets"], result)

@@ -34,6 +34,7 @@ from simulator.kpis import (
     ticket_measures,
 )
 from simulator.labels import text_column
+from simulator.memory import return_free_memory
 from simulator.periods import day_index, day_text, period_labels
 from simulator.recorder import AgentState, Event
 
@@ -212,12 +213,15 @@ def build_agent_daily(config: ScenarioConfig, calendar: Calendar, roster, states
     key = day_index(calendar, states_by_day["start"].to_numpy()) * agents \
         + states_by_day["agent_id"].to_numpy(dtype=np.int64)
     staff = staffing_measures(config, states_by_day, key)
+    return_free_memory()  # each measure's temporaries, before the next (memory.py)
     seconds = pd.DataFrame({"key": key, "state": states_by_day["state"].to_numpy(),
                             "seconds": states_by_day["duration_seconds"].to_numpy()}).pivot_table(
         index="key", columns="state", values="seconds", aggfunc="sum", fill_value=0.0)
     scheduled = scheduled_segments(roster, horizon)
     actual = states_by_day[["agent_id", "start", "end", "state"]]
     adherence = adherence_seconds(scheduled, actual, calendar.day_start)
+    del scheduled, actual
+    return_free_memory()
     adherence.index = adherence["day"].to_numpy(dtype=np.int64) * agents \
         + adherence["agent_id"].to_numpy(dtype=np.int64)
     work_key = day_index(calendar, work["time"].to_numpy()) * agents + work["agent_id"].to_numpy()
@@ -230,6 +234,7 @@ def build_agent_daily(config: ScenarioConfig, calendar: Calendar, roster, states
     solved_key = day_index(calendar, solved["solved_at"].to_numpy()) * agents \
         + solved["assignee"].map(by_name).to_numpy(dtype=np.int64)
     outcomes = ticket_measures(solved, solved_key, horizon)
+    return_free_memory()
     review_key = qa_reviews["reviewed_date"].map(day_of).to_numpy(dtype=np.int64) * agents \
         + qa_reviews["agent_id"].to_numpy(dtype=np.int64)
     qa = qa_reviews.assign(key=review_key).groupby("key").agg(

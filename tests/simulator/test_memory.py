@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from simulator.datasets import build_datasets
 from simulator.engine import simulate
 from simulator.loading import load_scenario
-from simulator.memory import return_free_memory, without_tables
+from simulator.memory import Handover, return_free_memory, without_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,3 +47,32 @@ def test_only_tables_empties_the_others_keeping_their_columns():
         assert len(frame) == 0 and list(frame.columns) == list(before.columns)
         assert (frame.dtypes == before.dtypes).all()
     assert kept.horizon_seconds == datasets.horizon_seconds
+
+
+def test_handover_gives_its_value_once():
+    handover = Handover([1, 2])
+    assert handover.peek() == [1, 2]
+    assert handover.take() == [1, 2]
+    with pytest.raises(RuntimeError):
+        handover.take()
+    with pytest.raises(RuntimeError):
+        handover.peek()
+
+
+def test_datasets_from_a_handover_equal_those_from_the_result():
+    config = load_scenario(ROOT / "scenarios/baseline.yaml", ("calendar.days=3",))
+    kept = build_datasets(config, simulate(config, 2))
+    handover = Handover(simulate(config, 2))
+    handed = build_datasets(config, handover)
+    for name in (*kept.tables(), "work", "agent_states_by_day"):
+        assert getattr(handed, name).equals(getattr(kept, name)), name
+    with pytest.raises(RuntimeError):  # the engine's tables went with the handover
+        handover.peek()
+
+
+def test_without_tables_can_drop_the_attribute_table_alone():
+    config = load_scenario(ROOT / "scenarios/baseline.yaml", ("calendar.days=1",))
+    result = simulate(config, 2)
+    light = without_tables(result, ("attributes",))
+    assert light.attributes.num_rows == 0 and light.attributes.schema == result.attributes.schema
+    assert light.events is result.events
