@@ -18,29 +18,32 @@ from simulator.recorder import AgentState, Event
 STATE_NAMES = {s.value: s.name.lower() for s in AgentState}
 BUSY = max(STATE_NAMES) + 1  # the label code of available time with an item in hand
 LABELS = [STATE_NAMES[code] for code in range(BUSY)] + ["busy"]
+# The log rows that set an agent's state or the items it holds.
+AGENT_ROW_EVENTS = [int(Event.AGENT_STATE), int(Event.ASSIGN), int(Event.COMPLETE),
+                    int(Event.HANDOVER)]
 
 
 def build_agent_states(events: pd.DataFrame, roster, horizon: float,
                        report_start: float = 0.0) -> pd.DataFrame:
-    """Each agent's state spells, in numpy over the agent rows only (no frame copies)."""
+    """Each agent's state spells, in numpy over the agent rows only (no frame copies;
+    narrow temporaries, each dropped once used: at a million tickets the agent rows
+    are millions)."""
     event = events["event"].to_numpy()
     agent = events["agent"].to_numpy()
-    wanted = (event == int(Event.AGENT_STATE)) | (event == int(Event.ASSIGN)) \
-        | (event == int(Event.COMPLETE)) | (event == int(Event.HANDOVER))
-    rows = np.flatnonzero(wanted & (agent >= 0))
-    del wanted
+    rows = np.flatnonzero(np.isin(event, AGENT_ROW_EVENTS) & (agent >= 0)).astype(np.int32)
     rows = rows[np.argsort(agent[rows], kind="stable")]  # by agent, in log order
     agent, event = agent[rows], event[rows]
-    time = events["time"].to_numpy()[rows]
     starts = np.flatnonzero(np.append(True, agent[1:] != agent[:-1])) if agent.size \
         else np.zeros(0, dtype=np.int64)
-    state = _state_in_force(event, events["code"].to_numpy()[rows], starts)
-    held = _items_in_hand(event, starts)
+    label = _state_in_force(event, events["code"].to_numpy()[rows], starts)
+    label[(label == int(AgentState.AVAILABLE)) & (_items_in_hand(event, starts) > 0)] = BUSY
+    del event
+    time = events["time"].to_numpy()[rows]
+    del rows
     end = np.empty_like(time)  # the next row's time, or the horizon after an agent's last
     end[:-1] = time[1:]
     end[np.append(starts[1:] - 1, agent.size - 1)[:starts.size]] = horizon
-    label = np.where((state == int(AgentState.AVAILABLE)) & (held > 0), BUSY, state)
-    keep = end > time
+    keep = np.flatnonzero(end > time).astype(np.int32)
     return _merge_and_clip(agent[keep], label[keep], time[keep], end[keep],
                            roster, report_start, horizon)
 
@@ -50,19 +53,22 @@ def _state_in_force(event: np.ndarray, code: np.ndarray, starts: np.ndarray) -> 
     is_state = event == int(Event.AGENT_STATE)
     marks = is_state.copy()
     marks[starts] = True
-    latest = np.where(marks, np.arange(event.size), 0)
+    latest = np.where(marks, np.arange(event.size, dtype=np.int32), np.int32(0))
+    del marks
     np.maximum.accumulate(latest, out=latest)
-    return np.where(is_state[latest], code[latest], int(AgentState.LOGGED_OUT)).astype(np.int64)
+    return np.where(is_state[latest], code[latest], np.int16(AgentState.LOGGED_OUT))
 
 
 def _items_in_hand(event: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """Work items an agent holds after each row: assigns minus completes so far."""
     # An item in hand ends when it is completed or handed over at a shift end.
-    delta = (event == int(Event.ASSIGN)).astype(np.int64) - (
+    delta = (event == int(Event.ASSIGN)).astype(np.int32) - (
         (event == int(Event.COMPLETE)) | (event == int(Event.HANDOVER)))
-    total = np.cumsum(delta)
+    total = np.cumsum(delta, dtype=np.int32)
     before = total[starts] - delta[starts]
-    return total - np.repeat(before, np.diff(np.append(starts, event.size)))
+    del delta
+    total -= np.repeat(before, np.diff(np.append(starts, event.size)))
+    return total
 
 
 def _merge_and_clip(agent: np.ndarray, label: np.ndarray, time: np.ndarray, end: np.ndarray,
