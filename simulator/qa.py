@@ -91,14 +91,18 @@ def build_qa_reviews(config: ScenarioConfig, result, raw_events: pd.DataFrame,
         noise[rows] = generator.standard_normal((rows.size, len(QA_CRITERIA)))
     latent = np.array([registry.generator("qa_agents", a.id).standard_normal() for a in roster])
     handle_seconds, picked_at = _own_work(raw_events, candidates["ticket_id"].to_numpy(), agent)
-    tier = np.array([a.tier for a in roster])[agent]
-    channel = candidates["channel"].to_numpy()
+    # Every candidate's handle time sets its (channel, tier) mean; only the sampled
+    # rows are scored (the scores are row by row), from integer group keys.
+    channel, channel_names = pd.factorize(candidates["channel"])
+    tier = np.array([a.tier_index for a in roster])[agent]
     group_mean = pd.Series(handle_seconds).groupby([channel, tier]).transform("mean").to_numpy()
-    occupancy = _interval_occupancy(intervals, calendar, channel, picked_at)
-    rushed = rushed_index(handle_seconds, group_mean, occupancy)
-    scores = score_reviews(config, latent[agent], rushed, noise)
-    reviewed = candidates[keep]  # the sampled rows only (every candidate is scored above)
+    occupancy = _interval_occupancy(intervals, calendar, np.asarray(channel_names)[channel[keep]],
+                                    picked_at[keep])
+    handle_seconds = handle_seconds[keep]
+    rushed = rushed_index(handle_seconds, group_mean[keep], occupancy)
     agent = agent[keep]
+    scores = score_reviews(config, latent[agent], rushed, noise[keep])
+    reviewed = candidates[keep]
     frame = pd.DataFrame({
         "review_id": np.arange(1, len(reviewed) + 1),
         "ticket_id": reviewed["ticket_id"].to_numpy(), "agent_id": agent,
@@ -106,8 +110,7 @@ def build_qa_reviews(config: ScenarioConfig, result, raw_events: pd.DataFrame,
         "tier": text_column([a.tier for a in roster], agent), "channel": reviewed["channel"].array,
         "category": reviewed["category"].array, "priority": reviewed["priority"].array,
         "reviewed_date": day_text(calendar, reviewed["solved_at"].to_numpy()),
-        "handle_seconds": handle_seconds[keep], "rushed": np.round(rushed[keep], 4),
-        **{name: values[keep] for name, values in scores.items()}})
+        "handle_seconds": handle_seconds, "rushed": np.round(rushed, 4), **scores})
     return frame[COLUMNS]
 
 
