@@ -221,14 +221,12 @@ class Engine:
         days = [(day, day_arrivals(self.demand, calendar, self.registry, cv, source, channel, day))
                 for day in range(calendar.n_days)]
         days = [(day, times) for day, times in days if times.size]
-        self.day_rows[(source, CHANNELS.index(channel))] = [(day, times.size) for day, times in days]
+        counts = self.day_rows[(source, CHANNELS.index(channel))] = [
+            (day, times.size) for day, times in days]
         if not days:
             return []
-        uniforms, start = np.empty((sum(times.size for _, times in days), WIDTH)), 0
-        for day, times in days:
-            uniforms[start:start + times.size] = attribute_uniforms(
-                self.registry, source, channel, day, 0, times.size)
-            start += times.size
+        uniforms = _stacked(counts, lambda day, rows: attribute_uniforms(
+            self.registry, source, channel, day, 0, rows))
         arrays = attributes_from_uniforms(self.config, self.pool, channel, uniforms)
         out, start = [], 0
         for day, times in days:
@@ -255,11 +253,8 @@ class Engine:
                 else [(day, len(self.block_arrays[(source, channel, day, 0)]))])
         width, mine = self.follow_up_generations * WIDTH, slice((generation - 1) * WIDTH,
                                                                  generation * WIDTH)
-        uniforms, start = np.empty((sum(rows for _, rows in days), WIDTH)), 0
-        for d, rows in days:  # filled day by day: only this generation's columns are kept
-            stream = self.registry.generator("follow_up_attributes", source, channel, d)
-            uniforms[start:start + rows] = stream.random((rows, width))[:, mine]
-            start += rows
+        uniforms = _stacked(days, lambda d, rows: self.registry.generator(
+            "follow_up_attributes", source, channel, d).random((rows, width))[:, mine])
         arrays = attributes_from_uniforms(self.config, self.pool, CHANNELS[channel], uniforms)
         flags = lifecycle.plan_flags(arrays.columns, self.close_after)
         start = 0
@@ -354,7 +349,7 @@ class Engine:
         item.timer = Timer(self.env, item.work, self.on_complete, (agent, item))
 
     def on_handed_over(self, event) -> None:
-        """An item handed over at a shift end (agent_calendar.hand_over) is dispatched."""
+        """An item handed over at a shift end (agent_calendar._hand_over) is dispatched."""
         self._dispatch(event.value, self.env.now)
 
     def _on_complete(self, event) -> None:
@@ -467,6 +462,15 @@ class Engine:
     def timer(self, delay: float, callback, payload) -> None:
         Timer(self.env, delay, callback, payload)
 
+
+def _stacked(counts: list[tuple[int, int]], draw) -> np.ndarray:
+    """``draw(day, rows)`` (a rows x WIDTH block of uniforms) for each (day, rows) of
+    ``counts``, filled into one array: no per-day list and stacking copy."""
+    out, start = np.empty((sum(rows for _, rows in counts), WIDTH)), 0
+    for day, rows in counts:
+        out[start:start + rows] = draw(day, rows)
+        start += rows
+    return out
 
 
 def simulate(config: ScenarioConfig, seed: int, replication: int = 0,

@@ -326,10 +326,11 @@ def overtime_hours(states: pd.DataFrame, roster, horizon: float,
     """Hours each agent stayed logged in past its worked shifts' ends, by agent id.
 
     A shift's overtime runs from its scheduled end to the agent's log-out (the
-    end of its run of state spells; finishing the work in hand,
+    end of its run of logged-in spells; finishing the work in hand,
     ``routing.shift_end``). Shifts ending in the reporting period count.
     """
-    rows = states.sort_values(["agent_id", "start"], kind="stable")
+    rows = states[~states["state"].isin(OUT_OF_SHIFT_STATES)]  # absence is not logged in
+    rows = rows.sort_values(["agent_id", "start"], kind="stable")
     agent, start, end = (rows[c].to_numpy() for c in ("agent_id", "start", "end"))
     logged_out = np.ones(agent.size, dtype=bool)  # the spell is followed by a gap
     logged_out[:-1] = (agent[1:] != agent[:-1]) | (start[1:] > end[:-1])

@@ -125,13 +125,14 @@ def test_overtime_is_logged_in_time_past_each_worked_shift_end():
     late = RosterAgent(0, "a", "g", "L1", ("email",), 20.0,
                        (worked, Spell(24 * hour, 32 * hour, AgentState.AVAILABLE)))
     away = RosterAgent(1, "b", "g", "L1", ("email",), 20.0,
-                       (Spell(0.0, 8 * hour, AgentState.VACATION),))
+                       (worked, Spell(8 * hour, 16 * hour, AgentState.VACATION)))
     states = pd.DataFrame({
-        "agent_id": [0, 0, 0, 0, 1],
-        "start": [0.0, 7 * hour, 24 * hour, 31 * hour, 0.0],
-        # agent 0: busy 30 min past its first shift, 15 min past the second
-        "end": [7 * hour, 8.5 * hour, 31 * hour, 32.25 * hour, 8 * hour],
-        "state": ["available", "busy", "available", "busy", "vacation"]})
+        "agent_id": [0, 0, 0, 0, 1, 1],
+        "start": [0.0, 7 * hour, 24 * hour, 31 * hour, 0.0, 8 * hour],
+        # agent 0: busy 30 min past its first shift, 15 min past the second;
+        # agent 1: on time, then on vacation straight after (not overtime)
+        "end": [7 * hour, 8.5 * hour, 31 * hour, 32.25 * hour, 8 * hour, 16 * hour],
+        "state": ["available", "busy", "available", "busy", "available", "vacation"]})
     hours = overtime_hours(states, (late, away), horizon=48 * hour)
     assert hours.to_dict() == {0: pytest.approx(0.75), 1: 0.0}
     before = overtime_hours(states, (late, away), horizon=48 * hour, report_start=10 * hour)
